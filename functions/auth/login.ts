@@ -1,0 +1,19 @@
+import { issueToken } from '../../shared/auth/jwt';
+import { loginBody } from '../../shared/auth/schemas';
+import { loginCodes } from '../../shared/auth/services';
+import { defineEndpoint } from '../../shared/http/endpoint';
+import { ok } from '../../shared/http/respond';
+import { findOrCreateUserByPhone, toPublicUser } from '../../shared/users';
+
+/** POST /auth/login — phone + code; the first successful login creates the user. */
+export const { handler, main_handler } = defineEndpoint({
+  route: 'auth-login',
+  auth: 'public',
+  body: loginBody,
+  async run({ body }) {
+    await loginCodes().verifyCode(body.phone, body.code);
+    const user = await findOrCreateUserByPhone(body.phone);
+    const token = await issueToken({ userId: user.id, tokenVersion: user.token_version, role: user.role });
+    return ok({ token, user: toPublicUser(user) }, '登录成功');
+  },
+});

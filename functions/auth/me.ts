@@ -1,0 +1,12 @@
+import { defineEndpoint } from '../../shared/http/endpoint';
+import { ok } from '../../shared/http/respond';
+import { toPublicUser } from '../../shared/users';
+
+/** GET /auth/me — the caller's profile and membership. */
+export const { handler, main_handler } = defineEndpoint({
+  route: 'auth-me',
+  auth: 'user',
+  async run({ caller }) {
+    return ok(toPublicUser(caller.user));
+  },
+});

@@ -1,0 +1,10 @@
+import * as z from 'zod/mini';
+
+/** Mainland China mobile number: 11 digits starting 13-19. */
+export const phoneSchema = z.string({ error: '请输入手机号' }).check(z.regex(/^1[3-9]\d{9}$/, '手机号格式不正确,应为11位手机号'));
+
+export const codeSchema = z.string({ error: '请输入验证码' }).check(z.regex(/^\d{6}$/, '验证码应为6位数字'));
+
+export const sendCodeBody = z.object({ phone: phoneSchema });
+
+export const loginBody = z.object({ phone: phoneSchema, code: codeSchema });

@@ -1,0 +1,197 @@
+/**
+ * Every failure a caller can see is one of these named classes. The HTTP layer maps them to the
+ * contract's envelope in one place (shared/http/respond.ts); nothing else builds error responses.
+ * Codes 1001-5002 are the contract's; the others are documented extensions (docs/errors.md).
+ */
+export interface FieldIssue {
+  readonly field: string;
+  readonly message: string;
+}
+
+export abstract class AppError extends Error {
+  abstract readonly code: number;
+  abstract readonly status: number;
+  readonly details?: readonly FieldIssue[];
+  /** Seconds a client should wait, sent as Retry-After. */
+  readonly retryAfterSeconds?: number;
+
+  constructor(message: string, extra?: { details?: readonly FieldIssue[]; retryAfterSeconds?: number }) {
+    super(message);
+    this.name = new.target.name;
+    if (extra?.details) this.details = extra.details;
+    if (extra?.retryAfterSeconds !== undefined) this.retryAfterSeconds = extra.retryAfterSeconds;
+  }
+}
+
+export class ValidationError extends AppError {
+  readonly code = 1000;
+  readonly status = 400;
+  constructor(details: readonly FieldIssue[], message = '请求参数错误') {
+    super(message, { details });
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  readonly code = 1001;
+  readonly status = 401;
+  constructor(message = '请先登录') {
+    super(message);
+  }
+}
+
+export class NotMemberError extends AppError {
+  readonly code = 1002;
+  readonly status = 403;
+  constructor(message = '请购买会员后使用') {
+    super(message);
+  }
+}
+
+export class QuotaExhaustedError extends AppError {
+  readonly code = 1003;
+  readonly status = 403;
+  constructor(message = '剩余次数不足,请续费') {
+    super(message);
+  }
+}
+
+export class RateLimitedError extends AppError {
+  readonly code = 1004;
+  readonly status = 429;
+  constructor(retryAfterSeconds: number, message = '请求过于频繁,请稍后再试') {
+    super(message, { retryAfterSeconds });
+  }
+}
+
+export class InvalidCodeError extends AppError {
+  readonly code = 1005;
+  readonly status = 400;
+  constructor(message = '验证码错误或已失效') {
+    super(message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  readonly code = 1006;
+  readonly status = 403;
+  constructor(message = '无权访问') {
+    super(message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  readonly code = 1007;
+  readonly status = 404;
+  constructor(message = '资源不存在') {
+    super(message);
+  }
+}
+
+export class MethodNotAllowedError extends AppError {
+  readonly code = 1008;
+  readonly status = 405;
+  constructor(message = '不支持的请求方法') {
+    super(message);
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  readonly code = 1009;
+  readonly status = 413;
+  constructor(message = '请求体过大') {
+    super(message);
+  }
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  readonly code = 1010;
+  readonly status = 415;
+  constructor(message = '请使用 application/json') {
+    super(message);
+  }
+}
+
+export class ImageFormatError extends AppError {
+  readonly code = 2001;
+  readonly status = 400;
+  constructor(message = '请上传 JPG/PNG 格式图片') {
+    super(message);
+  }
+}
+
+export class ImageTooLargeError extends AppError {
+  readonly code = 2002;
+  readonly status = 400;
+  constructor(message = '图片不能超过 10MB') {
+    super(message);
+  }
+}
+
+export class GarmentNotFoundError extends AppError {
+  readonly code = 2003;
+  readonly status = 400;
+  constructor(message = '未检测到服装,请更换图片') {
+    super(message);
+  }
+}
+
+export class ImageProcessingError extends AppError {
+  readonly code = 3001;
+  readonly status = 502;
+  constructor(message = '图像处理失败,请重试') {
+    super(message);
+  }
+}
+
+export class GenerationTimeoutError extends AppError {
+  readonly code = 3002;
+  readonly status = 502;
+  constructor(message = '生成超时,请稍后重试') {
+    super(message);
+  }
+}
+
+export class GenerationFailedError extends AppError {
+  readonly code = 3003;
+  readonly status = 502;
+  constructor(message = 'AI服务暂时不可用,请重试') {
+    super(message);
+  }
+}
+
+export class ContentRejectedError extends AppError {
+  readonly code = 4001;
+  readonly status = 422;
+  constructor(message = '内容不符合使用规范,已返还本次次数') {
+    super(message);
+  }
+}
+
+export class PaymentFailedError extends AppError {
+  readonly code = 5001;
+  readonly status = 402;
+  constructor(message = '支付失败,请重试') {
+    super(message);
+  }
+}
+
+export class OrderNotFoundError extends AppError {
+  readonly code = 5002;
+  readonly status = 404;
+  constructor(message = '订单不存在') {
+    super(message);
+  }
+}
+
+export class SmsDeliveryError extends AppError {
+  readonly code = 6001;
+  readonly status = 502;
+  constructor(message = '短信发送失败,请稍后重试') {
+    super(message);
+  }
+}
+
+/** Narrows an unknown thrown value (JavaScript can throw anything). */
+export function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../shared/config';
+
+describe('configuration', () => {
+  it('gives every setting a safe local default', () => {
+    const settings = loadConfig({});
+    expect(settings.APP_ENV).toBe('local');
+    expect(settings.isLocal).toBe(true);
+    expect(settings.DATABASE_URL).toBe('mysql://root@127.0.0.1:3306/aiphoto');
+    expect(settings.TENCENT_API_ENDPOINT).toBe('http://127.0.0.1:3100');
+    expect(settings.OTP_TTL_SECONDS).toBe(300);
+    expect(settings.CORS_ORIGINS).toEqual(['http://localhost:5173', 'http://127.0.0.1:5173']);
+  });
+
+  it('fails in production naming every missing secret, never a value', () => {
+    const attempt = () => loadConfig({ APP_ENV: 'production', JWT_SECRET: 's'.repeat(40) });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as ConfigError).settings).toEqual(['OTP_PEPPER', 'TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY']);
+      expect((error as Error).message).not.toContain('s'.repeat(40));
+    }
+  });
+
+  it('does not point production at the sandbox', () => {
+    const settings = loadConfig({ APP_ENV: 'production', JWT_SECRET: 's'.repeat(40), OTP_PEPPER: 'p'.repeat(20), TENCENT_SECRET_ID: 'id', TENCENT_SECRET_KEY: 'key' });
+    expect(settings.TENCENT_API_ENDPOINT).toBeUndefined();
+    expect(settings.isLocal).toBe(false);
+  });
+
+  it.each([
+    ['OTP_TTL_SECONDS', 'five minutes'],
+    ['DB_POOL_SIZE', '0'],
+    ['DATABASE_URL', 'postgres://x'],
+    ['JWT_SECRET', 'short'],
+    ['APP_ENV', 'staging'],
+    ['API_BASE_PATH', 'api/'],
+  ])('names a malformed %s', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(name));
+  });
+
+  it('coerces numbers and treats empty strings as unset', () => {
+    const settings = loadConfig({ OTP_TTL_SECONDS: '120', JWT_SECRET: '' });
+    expect(settings.OTP_TTL_SECONDS).toBe(120);
+    expect(settings.JWT_SECRET.length).toBeGreaterThanOrEqual(32);
+  });
+});

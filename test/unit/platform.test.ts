@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import awsV2Fixture from '../fixtures/aws-v2/post.json';
+import awsScheduleFixture from '../fixtures/aws-schedule/event.json';
+import scfTimerFixture from '../fixtures/scf-timer/event.json';
+import scfUrlFixture from '../fixtures/scf-url/post.json';
+import type { APIGatewayProxyEventV2, ScheduledEvent } from 'aws-lambda';
+import {
+  fromAwsHttpEvent,
+  fromAwsScheduledEvent,
+  fromScfHttpEvent,
+  fromScfTimerEvent,
+  isAwsScheduledEvent,
+  isScfTimerEvent,
+  type ScfHttpEvent,
+} from '../../shared/http/platform';
+
+const options = { routePath: '/task/{taskId}', basePath: '/api' };
+const awsEvent = (patch: Partial<APIGatewayProxyEventV2>) => ({ ...structuredClone(awsV2Fixture), ...patch }) as APIGatewayProxyEventV2;
+const scfEvent = (patch: Partial<ScfHttpEvent>) => ({ ...structuredClone(scfUrlFixture), ...patch }) as ScfHttpEvent;
+
+const cases = [
+  {
+    name: 'AWS HTTP API v2',
+    parse: (path: string, headers: Record<string, string>, body?: string, base64 = false) =>
+      fromAwsHttpEvent(awsEvent({ rawPath: path, headers, ...(body === undefined ? {} : { body }), isBase64Encoded: base64 }), { awsRequestId: 'req-aws' }, options),
+    requestId: 'req-aws',
+    sourceIp: '203.0.113.9',
+  },
+  {
+    name: 'SCF Function URL',
+    parse: (path: string, headers: Record<string, string>, body?: string, base64 = false) =>
+      fromScfHttpEvent(scfEvent({ path, headers: { ...headers, 'x-scf-remote-addr': '111.206.96.145' }, ...(body === undefined ? {} : { body }), ...(base64 ? { isBase64Encoded: true } : {}) }), { request_id: 'req-scf' }, options),
+    requestId: 'req-scf',
+    sourceIp: '111.206.96.145',
+  },
+];
+
+describe.each(cases)('$name event → neutral request', ({ parse, requestId, sourceIp }) => {
+  it('strips the base path and derives path parameters from the route template', () => {
+    const request = parse('/api/task/task_abc123', {});
+    expect(request.path).toBe('/task/task_abc123');
+    expect(request.pathParams).toEqual({ taskId: 'task_abc123' });
+  });
+
+  it('lower-cases header names and takes the platform request id and client IP', () => {
+    const request = parse('/api/task/x', { 'Content-Type': 'application/json', 'X-Custom': 'v' });
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(request.headers['x-custom']).toBe('v');
+    expect(request.requestId).toBe(requestId);
+    expect(request.sourceIp).toBe(sourceIp);
+  });
+
+  it('decodes a base64 body only when flagged', () => {
+    expect(parse('/api/task/x', {}, Buffer.from('{"a":1}').toString('base64'), true).body.toString()).toBe('{"a":1}');
+    expect(parse('/api/task/x', {}, 'eyJhIjoxfQ==').body.toString()).toBe('eyJhIjoxfQ==');
+  });
+});
+
+describe('platform specifics', () => {
+  it('ignores a spoofed X-Forwarded-For on AWS', () => {
+    const request = fromAwsHttpEvent(awsEvent({ headers: { 'x-forwarded-for': '1.2.3.4' } }), undefined, options);
+    expect(request.sourceIp).toBe('203.0.113.9');
+  });
+
+  it('strips an SCF stage prefix and prefers given path parameters', () => {
+    const request = fromScfHttpEvent(
+      scfEvent({ path: '/release/api/task/t1', requestContext: { stage: 'release', sourceIp: '10.0.0.1' }, pathParameters: { taskId: 't1' } }),
+      undefined,
+      options,
+    );
+    expect(request.path).toBe('/task/t1');
+    expect(request.pathParams).toEqual({ taskId: 't1' });
+  });
+
+  it('reads both timer shapes into one timer event', () => {
+    expect(isAwsScheduledEvent(awsScheduleFixture)).toBe(true);
+    expect(isScfTimerEvent(scfTimerFixture)).toBe(true);
+    expect(isScfTimerEvent(awsScheduleFixture)).toBe(false);
+    const aws = fromAwsScheduledEvent(awsScheduleFixture as ScheduledEvent, undefined);
+    const scf = fromScfTimerEvent(scfTimerFixture, undefined);
+    expect(aws.firedAt.toISOString()).toBe('2026-11-20T16:53:00.000Z');
+    expect(scf.firedAt.toISOString()).toBe('2026-11-20T16:53:00.000Z');
+    expect(scf.trigger).toBe('sweeper-every-minute');
+  });
+});
