@@ -15,6 +15,9 @@ export const DEFAULT_SANDBOX_HOST = '127.0.0.1';
 /** Above the largest real payload we relay (10 MB uploads) with room to spare; protects the dev machine. */
 export const MAX_BODY_BYTES = 30 * 1024 * 1024;
 
+/** The client went away while we read its body: nobody is left to answer, and it is not our bug. */
+class ClientGoneError extends Error {}
+
 export interface SandboxOptions {
   /** 0 picks a free port (tests); the real one is in the result. */
   readonly port?: number;
@@ -94,6 +97,10 @@ async function routeRequest(router: Router, req: IncomingMessage, res: ServerRes
 }
 
 function answerFailure(res: ServerResponse, error: unknown): void {
+  if (error instanceof ClientGoneError) {
+    res.destroy();
+    return;
+  }
   if (res.headersSent) {
     // Too late for a status; cutting the connection is the only honest signal left.
     res.destroy();
@@ -152,8 +159,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
       else chunks.push(chunk);
     });
     req.on('end', () => settle(() => resolve(Buffer.concat(chunks))));
-    req.on('error', (error) => settle(() => reject(error)));
-    req.on('close', () => settle(() => reject(new Error('request closed before its body was read'))));
+    req.on('error', () => settle(() => reject(new ClientGoneError('request aborted'))));
+    req.on('close', () => settle(() => reject(new ClientGoneError('request closed before its body was read'))));
   });
 }
 

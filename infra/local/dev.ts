@@ -1,0 +1,56 @@
+/**
+ * `npm run dev`: the whole system on this machine — migrations, the vendor sandbox, the API
+ * gateway serving every function in the route table, and the timers. Ctrl-C stops everything.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+if (existsSync(`${projectRoot}/.env`)) process.loadEnvFile(`${projectRoot}/.env`);
+
+const sandboxPort = Number(process.env.SANDBOX_PORT ?? 3100);
+const apiPort = Number(process.env.API_PORT ?? 3000);
+process.env.APP_ENV ??= 'local';
+// The API talks to the sandbox this process starts, whatever port it is on.
+if (!process.env.TENCENT_API_ENDPOINT) process.env.TENCENT_API_ENDPOINT = `http://127.0.0.1:${sandboxPort}`;
+
+// Imported after the environment is settled: configuration is read once, on first use.
+const { config } = await import('../../shared/config');
+const { ensureDatabase, migrate } = await import('../../shared/db/migrate');
+const { startSandbox } = await import('../sandbox/server');
+const { startGateway } = await import('./gateway');
+const { startTimers } = await import('./timers');
+const { httpRoutes, scheduleRoutes } = await import('../../shared/routes');
+
+const settings = config();
+if (!settings.isLocal) throw new Error('npm run dev refuses APP_ENV=production');
+
+await ensureDatabase(settings.DATABASE_URL);
+const migrations = await migrate(settings.DATABASE_URL);
+const sandbox = await startSandbox({ port: sandboxPort, verbose: process.env.SANDBOX_VERBOSE === '1' });
+const gateway = await startGateway({ port: apiPort, basePath: settings.API_BASE_PATH, projectRoot });
+const timers = startTimers(projectRoot, (line) => console.error(line));
+
+const database = new URL(settings.DATABASE_URL);
+console.log(`
+  API        ${gateway.url}   (${httpRoutes.length} routes)
+  Sandbox    ${sandbox.url}   (GET /_sandbox/sms/latest?phone=…, POST /_sandbox/faults)
+  Database   ${database.host}${database.pathname}   (${migrations.applied.length} migration(s) applied now)
+  Timers     ${scheduleRoutes.map((route) => `${route.name} every ${route.everyMinutes} min`).join(', ') || 'none'}
+
+  Try:  curl -s -X POST ${gateway.url}/auth/send-code -H 'content-type: application/json' -d '{"phone":"13800138000"}'
+  Ctrl-C stops everything.
+`);
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  timers.stop();
+  await Promise.allSettled([gateway.close(), sandbox.close()]);
+  const { closeDb } = await import('../../shared/db/pool');
+  await closeDb();
+  process.exit(0);
+}
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { PlatformHandlers } from '../../shared/http/endpoint';
+import { fallbackRoute, findRoute, httpRoutes } from '../../shared/routes';
+
+/**
+ * The local API gateway: turns each HTTP request into a real AWS HTTP API payload-2.0 event and
+ * hands it to the function the route table names, through the same `handler` export Lambda calls.
+ */
+const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+const textTypes = /^(application\/(json|x-www-form-urlencoded|xml)|text\/)/i;
+
+export interface GatewayOptions {
+  port: number;
+  host?: string;
+  basePath: string;
+  projectRoot: string;
+}
+
+export interface RunningGateway {
+  url: string;
+  close(): Promise<void>;
+}
+
+const loaded = new Map<string, Promise<PlatformHandlers>>();
+function loadFunction(projectRoot: string, file: string): Promise<PlatformHandlers> {
+  let module = loaded.get(file);
+  if (!module) {
+    module = import(pathToFileURL(`${projectRoot}/${file}`).href) as Promise<PlatformHandlers>;
+    loaded.set(file, module);
+  }
+  return module;
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function headersOf(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || name === 'cookie') continue;
+    headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return headers;
+}
+
+/** Builds the event API Gateway would send for this request (payload format 2.0). */
+export function toHttpApiEvent(request: IncomingMessage, body: Buffer, routeKey: string, pathParameters: Record<string, string> | undefined): APIGatewayProxyEventV2 {
+  const url = new URL(request.url ?? '/', 'http://local');
+  const headers = headersOf(request);
+  const query: Record<string, string> = {};
+  for (const [key, value] of url.searchParams) query[key] = query[key] === undefined ? value : `${query[key]},${value}`;
+  const method = (request.method ?? 'GET').toUpperCase();
+  const isText = body.length === 0 || textTypes.test(headers['content-type'] ?? '');
+  const now = new Date();
+  const cookies = request.headers.cookie?.split(/;\s*/).filter(Boolean);
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    ...(cookies?.length ? { cookies } : {}),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(pathParameters && Object.keys(pathParameters).length ? { pathParameters } : {}),
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: !isText,
+  };
+}
+
+function lambdaContext(functionName: string, requestId: string): Context {
+  const deadline = Date.now() + 30_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+async function serve(options: GatewayOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const body = await readBody(request);
+  if (body === 'too-large') {
+    response.writeHead(413, { 'content-type': 'application/json' }).end('{"message":"Request Entity Too Large"}');
+    return;
+  }
+  const url = new URL(request.url ?? '/', 'http://local');
+  const method = (request.method ?? 'GET').toUpperCase();
+  const underBase = url.pathname === options.basePath || url.pathname.startsWith(`${options.basePath}/`);
+  const match = underBase ? findRoute(httpRoutes, method, url.pathname.slice(options.basePath.length) || '/') : undefined;
+  const route = match && 'route' in match ? match.route : undefined;
+  const routeKey = route ? `${route.method} ${options.basePath}${route.path}` : '$default';
+  const fn = await loadFunction(options.projectRoot, route ? route.file : fallbackRoute.file);
+  const event = toHttpApiEvent(request, body, routeKey, match && 'params' in match ? match.params : undefined);
+  const result = await fn.handler(event, lambdaContext(route?.name ?? fallbackRoute.name, event.requestContext.requestId));
+  response.writeHead(result.statusCode, result.headers);
+  response.end(result.body);
+}
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const server: Server = createServer((request, response) => {
+    serve(options, request, response).catch((error: unknown) => {
+      console.error('[gateway] function crashed:', error);
+      if (!response.headersSent) response.writeHead(502, { 'content-type': 'application/json' });
+      response.end('{"message":"Internal Server Error"}');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}${options.basePath}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { dropDatabase } from '../../shared/db/migrate';
+
+/**
+ * Starts the real local stack (`npm run dev`'s entry point) on spare ports with its own
+ * database, waits until it prints its banner, and stops it (and drops the database) afterwards.
+ */
+export interface RunningStack {
+  api: string;
+  sandbox: string;
+  databaseUrl: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export async function startStack(extraEnv: Record<string, string> = {}): Promise<RunningStack> {
+  const apiPort = 3300 + Math.floor(Math.random() * 300);
+  const sandboxPort = apiPort + 400;
+  const databaseUrl = `mysql://root@127.0.0.1:3306/aiphoto_e2e_${randomBytes(4).toString('hex')}`;
+  let output = '';
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/dev.ts'], {
+    env: { ...process.env, API_PORT: String(apiPort), SANDBOX_PORT: String(sandboxPort), DATABASE_URL: databaseUrl, TENCENT_API_ENDPOINT: '', APP_ENV: 'local', LOG_LEVEL: 'WARN', ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const deadline = Date.now() + 60_000;
+  while (!output.includes('Ctrl-C stops everything')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`stack did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    api: `http://127.0.0.1:${apiPort}/api`,
+    sandbox: `http://127.0.0.1:${sandboxPort}`,
+    databaseUrl,
+    output: () => output,
+    async stop() {
+      child.kill('SIGINT');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await dropDatabase(databaseUrl);
+    },
+  };
+}
+
+export async function api(base: string, method: string, path: string, options: { body?: unknown; token?: string } = {}) {
+  const headers: Record<string, string> = {};
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const response = await fetch(`${base}${path}`, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: (text ? JSON.parse(text) : {}) as Record<string, unknown> & { data?: Record<string, unknown>; error?: { code: number } } };
+}
