@@ -9,6 +9,8 @@ export interface UserRow {
   token_version: number;
   member_expires_at: Date | null;
   quota_balance: number;
+  /** The membership expiry whose quota expiry the ledger has recorded. */
+  quota_expired_through: Date | null;
   created_at: Date;
 }
 
@@ -22,10 +24,17 @@ export interface PublicUser {
   createdAt: string;
 }
 
-const userColumns = 'id, phone, role, token_version, member_expires_at, quota_balance, created_at';
+const userColumns = 'id, phone, role, token_version, member_expires_at, quota_balance, quota_expired_through, created_at';
 
 export function isMemberAt(user: Pick<UserRow, 'member_expires_at'>, now: Date): boolean {
   return user.member_expires_at !== null && user.member_expires_at.getTime() > now.getTime();
+}
+
+/** A lapsed membership whose quota expiry is not in the ledger yet. */
+export function hasUnrecordedExpiry(user: Pick<UserRow, 'member_expires_at' | 'quota_expired_through'>, now: Date): boolean {
+  const lapsedAt = user.member_expires_at;
+  if (!lapsedAt || lapsedAt.getTime() > now.getTime()) return false;
+  return !user.quota_expired_through || user.quota_expired_through.getTime() < lapsedAt.getTime();
 }
 
 export function toPublicUser(user: UserRow, now = new Date()): PublicUser {

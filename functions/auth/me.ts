@@ -1,5 +1,6 @@
 import { defineEndpoint } from '../../shared/http/endpoint';
 import { ok } from '../../shared/http/respond';
+import { withExpiryApplied } from '../../shared/quota/membership';
 import { toPublicUser } from '../../shared/users';
 
 /** GET /auth/me — the caller's profile and membership. */
@@ -7,6 +8,6 @@ export const { handler, main_handler } = defineEndpoint({
   route: 'auth-me',
   auth: 'user',
   async run({ caller }) {
-    return ok(toPublicUser(caller.user));
+    return ok(toPublicUser(await withExpiryApplied(caller.user)));
   },
 });

@@ -1,3 +1,4 @@
+import type { sms as SmsSdk } from 'tencentcloud-sdk-nodejs-sms';
 import type { Config } from '../config';
 import { SmsDeliveryError } from '../errors';
 import { logger } from '../logger';
@@ -7,7 +8,7 @@ export interface SmsSender {
   sendLoginCode(phone: string, code: string, ttlMinutes: number): Promise<void>;
 }
 
-type SmsClient = InstanceType<typeof import('tencentcloud-sdk-nodejs-sms').sms.v20210111.Client>;
+type SmsClient = InstanceType<typeof SmsSdk.v20210111.Client>;
 
 /** Tencent Cloud SMS (SendSms 2021-01-11). The SDK is loaded on first send, not at cold start. */
 export function tencentSmsSender(settings: Config): SmsSender {

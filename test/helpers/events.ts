@@ -95,7 +95,7 @@ const awsContext = (): Context => ({ awsRequestId: randomUUID() }) as Context;
 const scfContext = (): ScfContext => ({ request_id: randomUUID(), function_name: 'test', time_limit_in_ms: 10_000, memory_limit_in_mb: 128 });
 
 function toResult(response: { statusCode: number; headers: Record<string, string>; body: string }): ApiResult {
-  let json: ApiResult['json'] = {};
+  let json: ApiResult['json'];
   try {
     json = response.body ? (JSON.parse(response.body) as ApiResult['json']) : {};
   } catch {

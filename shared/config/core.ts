@@ -1,0 +1,38 @@
+import * as z from 'zod/mini';
+import { int, list, optionalText, secret, setting, text } from './define';
+
+/** Settings of the foundation: runtime, HTTP, database, tokens, login codes, Tencent Cloud API. */
+export const coreSettings = {
+  APP_ENV: setting(z._default(z.enum(['local', 'test', 'production']), 'local'), 'local (sandbox defaults), test, or production (every secret required)'),
+  LOG_LEVEL: setting(z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']), 'INFO'), 'Structured log level'),
+  SERVICE_NAME: setting(text('ai-photo-api'), 'Service name on every log line'),
+  API_BASE_PATH: setting(z._default(z.string().check(z.regex(/^(\/[A-Za-z0-9._-]+)*$/, 'must look like /api or be empty')), '/api'), 'Path prefix the API is served under (stripped before routing)'),
+  MAX_BODY_BYTES: setting(int(64 * 1024, 1024), 'Largest request body accepted (bytes); larger → 413'),
+  CORS_ORIGINS: setting(list('http://localhost:5173,http://127.0.0.1:5173'), 'Comma-separated H5 origins allowed by CORS'),
+
+  DATABASE_URL: setting(z._default(z.string().check(z.regex(/^mysql:\/\//, 'must be a mysql:// URL')), 'mysql://root@127.0.0.1:3306/aiphoto'), 'MySQL 8 / MariaDB 10.6+ URL (the database is created locally if missing)'),
+  DB_POOL_SIZE: setting(int(2, 1), 'Connections per function instance'),
+
+  JWT_SECRET: secret('HS256 signing secret for access tokens (≥ 32 random characters)', 'local-only-jwt-secret-change-me-0123456789abcdef', 32),
+  JWT_ISSUER: setting(text('ai-photo-api'), 'Token issuer (iss)'),
+  JWT_AUDIENCE: setting(text('ai-photo-h5'), 'Token audience (aud)'),
+  JWT_TTL_SECONDS: setting(int(7 * 24 * 3600, 60), 'User token lifetime (seconds)'),
+  ADMIN_JWT_TTL_SECONDS: setting(int(3600, 60), 'Admin token lifetime (seconds), shorter than users’'),
+  JWT_CLOCK_TOLERANCE_SECONDS: setting(int(30, 0), 'Clock skew tolerated on exp/iat (seconds)'),
+
+  OTP_PEPPER: secret('HMAC key for stored login codes (≥ 16 characters)', 'local-only-otp-pepper-0123456789', 16),
+  OTP_TTL_SECONDS: setting(int(300, 30), 'Login code lifetime (seconds)'),
+  OTP_MAX_ATTEMPTS: setting(int(5, 1), 'Tries per login code'),
+  SMS_RESEND_GAP_SECONDS: setting(int(60, 0), 'Minimum gap between two codes to one phone (seconds)'),
+  SMS_DAILY_CAP_PER_PHONE: setting(int(10, 1), 'Codes per phone per day'),
+  SMS_RATE_PER_PHONE_PER_MINUTE: setting(int(5, 1), 'send-code requests per phone per minute'),
+  SMS_RATE_PER_IP_PER_HOUR: setting(int(20, 1), 'send-code requests per client IP per hour'),
+
+  TENCENT_SECRET_ID: secret('Tencent Cloud API SecretId (SMS, STS, COS, CI)', 'AKIDsandboxLocal0000000000000000000'),
+  TENCENT_SECRET_KEY: secret('Tencent Cloud API SecretKey', 'sandboxLocalSecretKey000000000000'),
+  TENCENT_REGION: setting(text('ap-guangzhou'), 'Tencent Cloud region'),
+  TENCENT_API_ENDPOINT: setting(optionalText(), 'Override for the Tencent Cloud API host; unset in production', { localValue: 'http://127.0.0.1:3100' }),
+  SMS_SDK_APP_ID: setting(text('1400000000'), 'SMS SdkAppId'),
+  SMS_SIGN_NAME: setting(text('AI照片'), 'SMS signature text'),
+  SMS_TEMPLATE_ID: setting(text('100001'), 'SMS template id (params: code, minutes)'),
+};

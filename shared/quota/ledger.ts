@@ -1,0 +1,156 @@
+import type { PoolConnection } from 'mysql2/promise';
+import { execute, select, type Queryable } from '../db/pool';
+import { NotMemberError, QuotaExhaustedError } from '../errors';
+
+/**
+ * The quota ledger, modelled on two-phase transfers (reference/reliability.md §3.2): grant adds
+ * quota, hold reserves 1 for a task, confirm settles it, release returns it, expire zeroes the
+ * balance of a lapsed membership. Every function takes a connection inside the caller's
+ * transaction, locks the user row first (so one user's ledger changes are serialised), writes
+ * one entry unique per (reference, kind), and changes users.quota_balance in the same
+ * transaction. Resolutions are idempotent: a second confirm or release reports `false`.
+ */
+export type LedgerKind = 'grant' | 'hold' | 'confirm' | 'release' | 'expire';
+
+interface LockedUser {
+  quota_balance: number;
+  member_expires_at: Date | null;
+  quota_expired_through: Date | null;
+  is_member: number;
+}
+
+async function lockUser(connection: PoolConnection, userId: string): Promise<LockedUser> {
+  const [user] = await select<LockedUser>(
+    `SELECT quota_balance, member_expires_at, quota_expired_through,
+            (member_expires_at IS NOT NULL AND member_expires_at > NOW(3)) AS is_member
+       FROM users WHERE id = ? FOR UPDATE`,
+    [userId],
+    connection,
+  );
+  if (!user) throw new Error(`ledger: no user ${userId}`);
+  return user;
+}
+
+/** Kinds already written for a reference; a locking read, so it sees the latest commits. */
+async function kindsFor(connection: PoolConnection, reference: string): Promise<Set<LedgerKind>> {
+  const rows = await select<{ kind: LedgerKind }>('SELECT kind FROM quota_ledger WHERE reference = ? FOR UPDATE', [reference], connection);
+  return new Set(rows.map((row) => row.kind));
+}
+
+async function append(connection: PoolConnection, userId: string, kind: LedgerKind, reference: string, delta: number, balanceBefore: number, note?: string): Promise<void> {
+  const balanceAfter = balanceBefore + delta;
+  await execute(
+    'INSERT INTO quota_ledger (user_id, kind, reference, delta, balance_after, note) VALUES (?, ?, ?, ?, ?, ?)',
+    [userId, kind, reference, delta, balanceAfter, note ?? null],
+    connection,
+  );
+  if (delta !== 0) await execute('UPDATE users SET quota_balance = ? WHERE id = ?', [balanceAfter, userId], connection);
+}
+
+/**
+ * Records the expiry of a lapsed membership once per membership period: the remaining balance
+ * goes to zero with an `expire` entry. Returns true when it recorded one now.
+ */
+export async function expireIfLapsed(connection: PoolConnection, userId: string): Promise<boolean> {
+  const user = await lockUser(connection, userId);
+  const lapsedAt = user.member_expires_at;
+  if (!lapsedAt || user.is_member === 1) return false;
+  if (user.quota_expired_through && user.quota_expired_through.getTime() >= lapsedAt.getTime()) return false;
+  await append(connection, userId, 'expire', `expire:${userId}:${lapsedAt.getTime()}`, -user.quota_balance, user.quota_balance);
+  await execute('UPDATE users SET quota_expired_through = member_expires_at WHERE id = ?', [userId], connection);
+  return true;
+}
+
+/**
+ * Grants quota for a paid order and extends the membership by `days` from the later of now and
+ * the current expiry. A lapsed membership's leftover quota is expired first, never revived.
+ * Returns false (and changes nothing) when this reference was already granted.
+ */
+export async function grantMembership(connection: PoolConnection, userId: string, reference: string, quota: number, days: number): Promise<boolean> {
+  await expireIfLapsed(connection, userId);
+  const user = await lockUser(connection, userId);
+  if ((await kindsFor(connection, reference)).has('grant')) return false;
+  await append(connection, userId, 'grant', reference, quota, user.quota_balance);
+  await execute(
+    `UPDATE users SET member_expires_at = GREATEST(COALESCE(member_expires_at, NOW(3)), NOW(3)) + INTERVAL ? DAY WHERE id = ?`,
+    [days, userId],
+    connection,
+  );
+  return true;
+}
+
+/**
+ * Reserves 1 quota for `reference` (a task id). Not a member → 1002; no quota → 1003.
+ * Returns 'already' when this reference holds already (idempotent task creation).
+ */
+export async function hold(connection: PoolConnection, userId: string, reference: string): Promise<'held' | 'already'> {
+  const user = await lockUser(connection, userId);
+  if ((await kindsFor(connection, reference)).has('hold')) return 'already';
+  if (user.is_member !== 1) throw new NotMemberError();
+  if (user.quota_balance < 1) throw new QuotaExhaustedError();
+  await append(connection, userId, 'hold', reference, -1, user.quota_balance);
+  return 'held';
+}
+
+async function resolve(connection: PoolConnection, userId: string, reference: string, kind: 'confirm' | 'release'): Promise<boolean> {
+  const user = await lockUser(connection, userId);
+  const kinds = await kindsFor(connection, reference);
+  if (!kinds.has('hold') || kinds.has('confirm') || kinds.has('release')) return false;
+  if (kind === 'confirm') {
+    await append(connection, userId, 'confirm', reference, 0, user.quota_balance);
+    return true;
+  }
+  // A unit returned after its membership lapsed expires with it: recorded, but not spendable.
+  const lapsed = user.is_member !== 1;
+  await append(connection, userId, 'release', reference, lapsed ? 0 : 1, user.quota_balance, lapsed ? 'membership lapsed' : undefined);
+  return true;
+}
+
+/** Settles the hold of a finished task. True when settled now, false when already resolved. */
+export function confirm(connection: PoolConnection, userId: string, reference: string): Promise<boolean> {
+  return resolve(connection, userId, reference, 'confirm');
+}
+
+/** Returns the hold of a failed task, exactly once. True when released now. */
+export function release(connection: PoolConnection, userId: string, reference: string): Promise<boolean> {
+  return resolve(connection, userId, reference, 'release');
+}
+
+export interface LedgerViolation {
+  readonly rule: string;
+  readonly subject: string;
+  readonly detail: string;
+}
+
+/**
+ * The invariants (reference/reliability.md §4.1): every cached balance equals its ledger sum
+ * and is never negative; every reference has at most one of each kind; a confirm or release
+ * needs a hold; no hold is both confirmed and released. Empty means healthy.
+ */
+export async function checkLedgerInvariants(on?: Queryable): Promise<LedgerViolation[]> {
+  const balances = await select<{ id: string; quota_balance: number; ledger_sum: string | number | null }>(
+    `SELECT u.id, u.quota_balance, s.total AS ledger_sum
+       FROM users u LEFT JOIN (SELECT user_id, SUM(delta) AS total FROM quota_ledger GROUP BY user_id) s ON s.user_id = u.id
+      WHERE u.quota_balance <> COALESCE(s.total, 0) OR u.quota_balance < 0`,
+    [],
+    on,
+  );
+  const references = await select<{ reference: string; holds: string | number; confirms: string | number; releases: string | number; dupes: string | number }>(
+    `SELECT reference,
+            SUM(kind = 'hold') AS holds, SUM(kind = 'confirm') AS confirms, SUM(kind = 'release') AS releases,
+            COUNT(*) - COUNT(DISTINCT kind) AS dupes
+       FROM quota_ledger WHERE kind IN ('hold', 'confirm', 'release')
+      GROUP BY reference
+     HAVING holds <> 1 OR confirms + releases > 1 OR dupes > 0`,
+    [],
+    on,
+  );
+  return [
+    ...balances.map((row) => ({ rule: 'balance = ledger sum, never negative', subject: row.id, detail: `cached ${row.quota_balance}, ledger ${row.ledger_sum ?? 0}` })),
+    ...references.map((row) => ({
+      rule: 'one hold, at most one resolution',
+      subject: row.reference,
+      detail: `holds ${row.holds}, confirms ${row.confirms}, releases ${row.releases}, duplicates ${row.dupes}`,
+    })),
+  ];
+}

@@ -1,0 +1,14 @@
+import { withTransaction } from '../db/pool';
+import { findUserById, hasUnrecordedExpiry, type UserRow } from '../users';
+import { expireIfLapsed } from './ledger';
+
+/**
+ * Expiry applied on read: a lapsed membership is shown as isMember=false, quota 0 everywhere,
+ * and the first read after it lapsed records the expiry in the ledger. Costs nothing (no query)
+ * while the membership is current or the expiry is already recorded.
+ */
+export async function withExpiryApplied(user: UserRow, now = new Date()): Promise<UserRow> {
+  if (!hasUnrecordedExpiry(user, now)) return user;
+  await withTransaction((connection) => expireIfLapsed(connection, user.id));
+  return (await findUserById(user.id)) ?? user;
+}

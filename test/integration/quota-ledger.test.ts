@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { execute, select, withTransaction } from '../../shared/db/pool';
+import { NotMemberError, QuotaExhaustedError } from '../../shared/errors';
+import { checkLedgerInvariants, confirm, expireIfLapsed, grantMembership, hold, release } from '../../shared/quota/ledger';
+import { findUserById } from '../../shared/users';
+import { createUser } from '../helpers/users';
+
+const balanceOf = async (userId: string) => (await findUserById(userId))?.quota_balance;
+let taskCounter = 0;
+const taskId = () => `task_ledger${Date.now()}${(taskCounter += 1)}`;
+
+afterEach(async () => {
+  expect(await checkLedgerInvariants()).toEqual([]);
+});
+
+describe('quota ledger', () => {
+  it('grants quota and extends the membership from the later of now and the expiry', async () => {
+    const { user } = await createUser({ quota: 100, days: 30 });
+    const firstExpiry = user.member_expires_at?.getTime() ?? 0;
+
+    const granted = await withTransaction((c) => grantMembership(c, user.id, `order_again_${user.id}`, 100, 30));
+    const after = await findUserById(user.id);
+
+    expect(granted).toBe(true);
+    expect(after?.quota_balance).toBe(200);
+    expect((after?.member_expires_at?.getTime() ?? 0) - firstExpiry).toBe(30 * 86_400_000);
+  });
+
+  it('grants once per order reference', async () => {
+    const { user } = await createUser({ quota: 100 });
+    const again = await withTransaction((c) => grantMembership(c, user.id, `order_seed_${user.id}`, 100, 30));
+    expect(again).toBe(false);
+    expect(await balanceOf(user.id)).toBe(100);
+  });
+
+  it('holds, confirms once and refuses a release after the confirm', async () => {
+    const { user } = await createUser({ quota: 3 });
+    const task = taskId();
+
+    expect(await withTransaction((c) => hold(c, user.id, task))).toBe('held');
+    expect(await withTransaction((c) => hold(c, user.id, task))).toBe('already');
+    expect(await withTransaction((c) => confirm(c, user.id, task))).toBe(true);
+    expect(await withTransaction((c) => confirm(c, user.id, task))).toBe(false);
+    expect(await withTransaction((c) => release(c, user.id, task))).toBe(false);
+
+    expect(await balanceOf(user.id)).toBe(2);
+  });
+
+  it('releases a hold exactly once under 20 concurrent releases', async () => {
+    const { user } = await createUser({ quota: 1 });
+    const task = taskId();
+    await withTransaction((c) => hold(c, user.id, task));
+
+    const results = await Promise.all(Array.from({ length: 20 }, () => withTransaction((c) => release(c, user.id, task))));
+
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await balanceOf(user.id)).toBe(1);
+  });
+
+  it('lets exactly 5 of 50 concurrent holds through with quota 5, never below zero', async () => {
+    const { user } = await createUser({ quota: 5 });
+
+    const results = await Promise.allSettled(Array.from({ length: 50 }, () => withTransaction((c) => hold(c, user.id, taskId()))));
+
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(5);
+    expect(results.filter((result) => result.status === 'rejected' && result.reason instanceof QuotaExhaustedError)).toHaveLength(45);
+    expect(await balanceOf(user.id)).toBe(0);
+  });
+
+  it('refuses a hold to a non-member with 1002', async () => {
+    const { user } = await createUser();
+    await expect(withTransaction((c) => hold(c, user.id, taskId()))).rejects.toBeInstanceOf(NotMemberError);
+  });
+
+  it('expires a lapsed membership’s quota once, and a later release does not revive it', async () => {
+    const { user } = await createUser({ quota: 10 });
+    const task = taskId();
+    await withTransaction((c) => hold(c, user.id, task));
+    await execute('UPDATE users SET member_expires_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ?', [user.id]);
+
+    const first = await withTransaction((c) => expireIfLapsed(c, user.id));
+    const second = await withTransaction((c) => expireIfLapsed(c, user.id));
+    const released = await withTransaction((c) => release(c, user.id, task));
+
+    expect([first, second, released]).toEqual([true, false, true]);
+    expect(await balanceOf(user.id)).toBe(0);
+    const entries = await select<{ kind: string; delta: number }>('SELECT kind, delta FROM quota_ledger WHERE user_id = ? ORDER BY id', [user.id]);
+    expect(entries).toEqual([
+      { kind: 'grant', delta: 10 },
+      { kind: 'hold', delta: -1 },
+      { kind: 'expire', delta: -9 },
+      { kind: 'release', delta: 0 },
+    ]);
+  });
+
+  it('does not revive lapsed quota when the member renews', async () => {
+    const { user } = await createUser({ quota: 10 });
+    await execute('UPDATE users SET member_expires_at = NOW(3) - INTERVAL 1 DAY WHERE id = ?', [user.id]);
+
+    await withTransaction((c) => grantMembership(c, user.id, `order_renew_${user.id}`, 100, 30));
+
+    expect(await balanceOf(user.id)).toBe(100);
+    const after = await findUserById(user.id);
+    expect((after?.member_expires_at?.getTime() ?? 0) - Date.now()).toBeGreaterThan(29 * 86_400_000);
+  });
+
+  it('reports a cached balance that disagrees with the ledger', async () => {
+    const { user } = await createUser({ quota: 10 });
+    await execute('UPDATE users SET quota_balance = 11 WHERE id = ?', [user.id]);
+    const violations = await checkLedgerInvariants();
+    await execute('UPDATE users SET quota_balance = 10 WHERE id = ?', [user.id]);
+    expect(violations).toEqual([expect.objectContaining({ subject: user.id, rule: 'balance = ledger sum, never negative' })]);
+  });
+});
