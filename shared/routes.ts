@@ -26,9 +26,21 @@ export const httpRoutes: readonly HttpRoute[] = [
   { name: 'auth-send-code', file: 'functions/auth/send-code.ts', method: 'POST', path: '/auth/send-code' },
   { name: 'auth-login', file: 'functions/auth/login.ts', method: 'POST', path: '/auth/login' },
   { name: 'auth-me', file: 'functions/auth/me.ts', method: 'GET', path: '/auth/me' },
+  { name: 'auth-wechat-openid', file: 'functions/auth/wechat-openid.ts', method: 'GET', path: '/auth/wechat/openid' },
+  { name: 'membership-purchase', file: 'functions/membership/purchase.ts', method: 'POST', path: '/membership/purchase' },
+  { name: 'membership-status', file: 'functions/membership/status.ts', method: 'GET', path: '/membership/status' },
+  { name: 'membership-payment-callback', file: 'functions/membership/payment-callback.ts', method: 'POST', path: '/membership/payment-callback' },
+  { name: 'media-sts', file: 'functions/media/sts.ts', method: 'GET', path: '/media/sts' },
+  { name: 'task-create', file: 'functions/task/create.ts', method: 'POST', path: '/task/create' },
+  { name: 'task-list', file: 'functions/task/list.ts', method: 'GET', path: '/task/list' },
+  { name: 'task-get', file: 'functions/task/get.ts', method: 'GET', path: '/task/{taskId}' },
+  { name: 'task-runninghub-callback', file: 'functions/task/runninghub-callback.ts', method: 'POST', path: '/task/runninghub-callback' },
+  { name: 'admin-users', file: 'functions/admin/users.ts', method: 'GET', path: '/admin/users' },
+  { name: 'admin-tasks', file: 'functions/admin/tasks.ts', method: 'GET', path: '/admin/tasks' },
+  { name: 'admin-failed-tasks', file: 'functions/admin/failed-tasks.ts', method: 'GET', path: '/admin/failed-tasks' },
 ];
 
-export const scheduleRoutes: readonly ScheduleRoute[] = [];
+export const scheduleRoutes: readonly ScheduleRoute[] = [{ name: 'ops-sweeper', file: 'functions/ops/sweeper.ts', everyMinutes: 1 }];
 
 /**
  * Answers every request no route matched (AWS `$default` route, SCF custom-domain catch-all,
