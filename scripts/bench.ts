@@ -83,6 +83,15 @@ function firstLine(text: string): string {
   );
 }
 
+/** esbuild's own message ("Could not resolve ...") rather than its "Build failed with 1 error" summary. */
+function buildErrorText(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'errors' in error && Array.isArray(error.errors)) {
+    const first: unknown = error.errors[0];
+    if (typeof first === 'object' && first !== null && 'text' in first && typeof first.text === 'string') return first.text;
+  }
+  return firstLine(error instanceof Error ? error.message : String(error));
+}
+
 function runOnce(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Sample | { error: string } {
   const started = performance.now();
   const child = spawnSync(process.execPath, args, { cwd, env, encoding: 'utf8', timeout: processTimeoutMs });
@@ -184,10 +193,11 @@ async function main(): Promise<void> {
     for (const fn of allFunctions) {
       const bundle = path.join(workDir, `${fn.name}.cjs`);
       try {
-        await build({ ...sharedEsbuildOptions(), entryPoints: [path.join(projectRoot, fn.file)], outfile: bundle, logLevel: 'silent' });
+        // Relative entry + working directory: error rows name `functions/...`, not this machine's paths.
+        await build({ ...sharedEsbuildOptions(), absWorkingDir: projectRoot, entryPoints: [fn.file], outfile: bundle, logLevel: 'silent' });
         rows.push({ label: fn.name, bundle, bundleBytes: (await stat(bundle)).size, samples: [] });
       } catch (error) {
-        rows.push({ label: fn.name, samples: [], error: `build failed: ${firstLine(error instanceof Error ? error.message : String(error))}` });
+        rows.push({ label: fn.name, samples: [], error: `build failed: ${buildErrorText(error)}` });
       }
     }
 
