@@ -83,6 +83,12 @@ function firstLine(text: string): string {
   );
 }
 
+/** The `SomeError: message` line of a crash report (Node prints the source line first), else the first line. */
+function errorLine(stderr: string): string {
+  const line = stderr.split('\n').find((candidate) => /^(?:[A-Za-z_$][\w$.]*)?(?:Error|Exception)\b[^:]*:/.test(candidate.trim()));
+  return line?.trim() ?? firstLine(stderr);
+}
+
 /** esbuild's own message ("Could not resolve ...") rather than its "Build failed with 1 error" summary. */
 function buildErrorText(error: unknown): string {
   if (typeof error === 'object' && error !== null && 'errors' in error && Array.isArray(error.errors)) {
@@ -100,7 +106,7 @@ function runOnce(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): 
     const timedOut = (child.error as NodeJS.ErrnoException).code === 'ETIMEDOUT';
     return { error: timedOut ? `process did not exit within ${processTimeoutMs / 1000} s (module scope holds a socket or timer?)` : child.error.message };
   }
-  if (child.status !== 0) return { error: `exit ${String(child.status ?? child.signal)}: ${firstLine(child.stderr)}` };
+  if (child.status !== 0) return { error: `exit ${String(child.status ?? child.signal)}: ${errorLine(child.stderr)}` };
   const line = child.stdout.split('\n').find((candidate) => candidate.startsWith(resultPrefix));
   if (line === undefined) return { wallMs };
   return { wallMs, requireMs: Number(line.slice(resultPrefix.length)) };
