@@ -10,15 +10,40 @@ import { hitRateLimit } from './rate-limit';
  * 6 digits from a CSPRNG, stored only as an HMAC, valid OTP_TTL_SECONDS, at most
  * OTP_MAX_ATTEMPTS tries, single use. A new code supersedes the previous one.
  */
-export interface LoginCodeService {
-  /** Sends a fresh code; answers the same way whether or not the phone has an account. */
-  sendCode(phone: string, clientIp: string): Promise<{ expireIn: number }>;
-  /** Consumes the phone's current code if `code` matches; throws InvalidCodeError otherwise. */
-  verifyCode(phone: string, code: string): Promise<void>;
+type OtpSettings = Pick<
+  Config,
+  'OTP_PEPPER' | 'OTP_TTL_SECONDS' | 'OTP_MAX_ATTEMPTS' | 'SMS_RESEND_GAP_SECONDS' | 'SMS_DAILY_CAP_PER_PHONE' | 'SMS_RATE_PER_PHONE_PER_MINUTE' | 'SMS_RATE_PER_IP_PER_HOUR'
+>;
+
+const codeHash = (settings: OtpSettings, phone: string, code: string): Buffer => createHmac('sha256', settings.OTP_PEPPER).update(`${phone}:${code}`).digest();
+
+/** Consumes the phone's current code if `code` matches; throws InvalidCodeError otherwise. */
+export async function verifyLoginCode(settings: OtpSettings, phone: string, code: string): Promise<void> {
+  const [current] = await select<{ id: number | string; code_hash: Buffer }>(
+    `SELECT id, code_hash FROM otp_codes
+      WHERE phone = ? AND consumed_at IS NULL AND expires_at > NOW(3)
+      ORDER BY id DESC LIMIT 1`,
+    [phone],
+  );
+  if (!current) throw new InvalidCodeError();
+  // Count the try before comparing, so the limit holds even for the right code.
+  const counted = await execute(
+    'UPDATE otp_codes SET attempts = attempts + 1 WHERE id = ? AND consumed_at IS NULL AND expires_at > NOW(3) AND attempts < ?',
+    [current.id, settings.OTP_MAX_ATTEMPTS],
+  );
+  if (counted.affectedRows !== 1) throw new InvalidCodeError();
+  if (!timingSafeEqual(codeHash(settings, phone, code), current.code_hash)) throw new InvalidCodeError();
+  // Single use: of two concurrent logins with one code, only one flips consumed_at.
+  const consumed = await execute('UPDATE otp_codes SET consumed_at = NOW(3) WHERE id = ? AND consumed_at IS NULL', [current.id]);
+  if (consumed.affectedRows !== 1) throw new InvalidCodeError();
 }
 
-export function loginCodeService(settings: Config, sms: SmsSender): LoginCodeService {
-  const hash = (phone: string, code: string): Buffer => createHmac('sha256', settings.OTP_PEPPER).update(`${phone}:${code}`).digest();
+/** Sends login codes; answers the same way whether or not the phone has an account. */
+export interface LoginCodeSender {
+  sendCode(phone: string, clientIp: string): Promise<{ expireIn: number }>;
+}
+
+export function loginCodeSender(settings: OtpSettings, sms: SmsSender): LoginCodeSender {
 
   async function enforceSendLimits(phone: string, clientIp: string): Promise<void> {
     await hitRateLimit(`sms-ip:${clientIp}`, settings.SMS_RATE_PER_IP_PER_HOUR, 3600);
@@ -42,7 +67,7 @@ export function loginCodeService(settings: Config, sms: SmsSender): LoginCodeSer
       await execute('UPDATE otp_codes SET consumed_at = NOW(3) WHERE phone = ? AND consumed_at IS NULL', [phone]);
       const inserted = await execute(
         'INSERT INTO otp_codes (phone, code_hash, expires_at, request_ip) VALUES (?, ?, NOW(3) + INTERVAL ? SECOND, ?)',
-        [phone, hash(phone, code), settings.OTP_TTL_SECONDS, clientIp],
+        [phone, codeHash(settings, phone, code), settings.OTP_TTL_SECONDS, clientIp],
       );
       try {
         await sms.sendLoginCode(phone, code, Math.ceil(settings.OTP_TTL_SECONDS / 60));
@@ -52,26 +77,6 @@ export function loginCodeService(settings: Config, sms: SmsSender): LoginCodeSer
         throw error;
       }
       return { expireIn: settings.OTP_TTL_SECONDS };
-    },
-
-    async verifyCode(phone, code) {
-      const [current] = await select<{ id: number | string; code_hash: Buffer }>(
-        `SELECT id, code_hash FROM otp_codes
-          WHERE phone = ? AND consumed_at IS NULL AND expires_at > NOW(3)
-          ORDER BY id DESC LIMIT 1`,
-        [phone],
-      );
-      if (!current) throw new InvalidCodeError();
-      // Count the try before comparing, so the limit holds even for the right code.
-      const counted = await execute(
-        'UPDATE otp_codes SET attempts = attempts + 1 WHERE id = ? AND consumed_at IS NULL AND expires_at > NOW(3) AND attempts < ?',
-        [current.id, settings.OTP_MAX_ATTEMPTS],
-      );
-      if (counted.affectedRows !== 1) throw new InvalidCodeError();
-      if (!timingSafeEqual(hash(phone, code), current.code_hash)) throw new InvalidCodeError();
-      // Single use: of two concurrent logins with one code, only one flips consumed_at.
-      const consumed = await execute('UPDATE otp_codes SET consumed_at = NOW(3) WHERE id = ? AND consumed_at IS NULL', [current.id]);
-      if (consumed.affectedRows !== 1) throw new InvalidCodeError();
     },
   };
 }

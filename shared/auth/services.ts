@@ -1,11 +1,11 @@
 import { config } from '../config';
 import { tencentSmsSender } from '../vendors/sms';
-import { loginCodeService, type LoginCodeService } from './otp';
+import { loginCodeSender, type LoginCodeSender } from './otp';
 
-let codes: LoginCodeService | undefined;
+let sender: LoginCodeSender | undefined;
 
-/** The login-code service of this instance, with the real Tencent SMS client (lazy SDK load). */
-export function loginCodes(): LoginCodeService {
-  codes ??= loginCodeService(config(), tencentSmsSender(config()));
-  return codes;
+/** This instance's login-code sender, over the real Tencent SMS client (SDK loaded on first send). */
+export function loginCodes(): LoginCodeSender {
+  sender ??= loginCodeSender(config(), tencentSmsSender(config()));
+  return sender;
 }

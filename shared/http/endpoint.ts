@@ -1,23 +1,16 @@
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { authenticate, type Caller } from '../auth/session';
 import { config } from '../config';
 import { logger } from '../logger';
-import { MethodNotAllowedError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
-import { fallbackRoute, findRoute, httpRoutes, type HttpRoute } from '../routes';
+import { ValidationError, type FieldIssue } from '../errors';
+import { httpRoutes, type HttpRoute } from '../routes';
+import { platformHandlers, type PlatformHandlers } from './handlers';
 import { errorEnvelope, httpContext, requestGuard, type BodyKind } from './middleware';
-import {
-  fromAwsHttpEvent,
-  fromScfHttpEvent,
-  lambdaContextFromScf,
-  toPlatformResult,
-  type HttpParseOptions,
-  type ScfContext,
-  type ScfHttpEvent,
-} from './platform';
-import { errorResponse, toHttpResponse, type Reply } from './respond';
+import { toHttpResponse, type Reply } from './respond';
 import type { HttpRequest, HttpResponse } from './types';
+
+export type { PlatformHandlers } from './handlers';
 
 type AuthMode = 'public' | 'user' | 'admin';
 type Schema<T> = z.ZodMiniType<T, unknown>;
@@ -39,13 +32,6 @@ export interface EndpointSpec<TBody, TQuery, TParams, TAuth extends AuthMode> {
   query?: Schema<TQuery>;
   params?: Schema<TParams>;
   run(input: EndpointInput<TBody, TQuery, TParams, TAuth>): Promise<Reply>;
-}
-
-export interface PlatformHandlers {
-  /** AWS Lambda entry (HTTP API payload 2.0). */
-  handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse & { isBase64Encoded: false }>;
-  /** Tencent SCF entry (Function URL / API Gateway event). */
-  main_handler: (event: ScfHttpEvent, context: ScfContext) => Promise<HttpResponse & { isBase64Encoded: false }>;
 }
 
 function issuesOf(error: z.core.$ZodError, root: string): FieldIssue[] {
@@ -101,39 +87,4 @@ export function defineEndpoint<TBody = undefined, TQuery = undefined, TParams = 
     });
 
   return platformHandlers(core, { routePath: route.path, basePath: settings.API_BASE_PATH });
-}
-
-/** Wraps one neutral core in both platforms' entry points. */
-function platformHandlers(core: (request: HttpRequest, context: Context) => Promise<HttpResponse>, options: HttpParseOptions): PlatformHandlers {
-  const invoke = async (toRequest: () => HttpRequest, toContext: (request: HttpRequest) => Context) => {
-    let request: HttpRequest;
-    try {
-      request = toRequest();
-    } catch {
-      return toPlatformResult(errorResponse(new Error('unreadable platform event'), 'unknown'));
-    }
-    return toPlatformResult(await core(request, toContext(request)));
-  };
-  return {
-    handler: (event, context) => invoke(() => fromAwsHttpEvent(event, context, options), () => context),
-    main_handler: (event, context) => invoke(() => fromScfHttpEvent(event, context, options), (request) => lambdaContextFromScf(context, request.requestId)),
-  };
-}
-
-/** The catch-all function: 405 when the path exists under another method, else 404. */
-export function defineFallback(): PlatformHandlers {
-  const settings = config();
-  const pseudoRoute: HttpRoute = { name: fallbackRoute.name, file: fallbackRoute.file, method: 'GET', path: '/' };
-  const core = middy<HttpRequest, HttpResponse>({ timeoutEarlyInMillis: 0 })
-    .use(httpContext(settings, pseudoRoute))
-    .use(errorEnvelope())
-    .handler(async (request) => {
-      const found = findRoute(httpRoutes, request.method, request.path);
-      if (found && 'methodMismatch' in found) {
-        if (request.method === 'OPTIONS') return { statusCode: 204, headers: {}, body: '' };
-        throw new MethodNotAllowedError();
-      }
-      throw new NotFoundError();
-    });
-  return platformHandlers(core, { routePath: '/', basePath: settings.API_BASE_PATH });
 }

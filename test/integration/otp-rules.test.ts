@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { loginCodeService } from '../../shared/auth/otp';
+import { loginCodeSender, verifyLoginCode } from '../../shared/auth/otp';
 import { config, type Config } from '../../shared/config';
 import { execute, select } from '../../shared/db/pool';
 import { InvalidCodeError, RateLimitedError, SmsDeliveryError } from '../../shared/errors';
@@ -9,7 +9,8 @@ import { latestSmsCode, setFaults, uniqueIp, uniquePhone } from '../helpers/sand
 /** The real service over the real SMS SDK and sandbox, with limits adjusted per test. */
 function service(overrides: Partial<Config> = {}) {
   const settings = { ...config(), ...overrides };
-  return loginCodeService(settings, tencentSmsSender(settings));
+  const sender = loginCodeSender(settings, tencentSmsSender(settings));
+  return { sendCode: sender.sendCode, verifyCode: (phone: string, code: string) => verifyLoginCode(settings, phone, code) };
 }
 const wrongCode = (code: string) => (code === '999999' ? '999998' : '999999');
 
