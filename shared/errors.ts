@@ -195,3 +195,12 @@ export class SmsDeliveryError extends AppError {
 export function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
 }
+
+/** WeChat OAuth (code → openid) could not be completed on WeChat's side; the client may retry. */
+export class WechatAuthError extends AppError {
+  readonly code = 6002;
+  readonly status = 502;
+  constructor(message = '微信授权失败,请重试') {
+    super(message);
+  }
+}

@@ -13,6 +13,14 @@ const apiPort = Number(process.env.API_PORT ?? 3000);
 process.env.APP_ENV ??= 'local';
 // The API talks to the sandbox this process starts, whatever port it is on.
 if (!process.env.TENCENT_API_ENDPOINT) process.env.TENCENT_API_ENDPOINT = `http://127.0.0.1:${sandboxPort}`;
+// RunningHub (the sandbox) calls the webhook back on this gateway, whatever port it is on.
+if (!process.env.WEBHOOK_BASE_URL) process.env.WEBHOOK_BASE_URL = `http://127.0.0.1:${apiPort}${process.env.API_BASE_PATH ?? '/api'}`;
+// WeChat Pay, WeChat OAuth and Alipay are the sandbox too; their notifications come back to this gateway.
+const apiBaseUrl = `http://127.0.0.1:${apiPort}${process.env.API_BASE_PATH ?? '/api'}`;
+process.env.WECHAT_PAY_BASE_URL ||= `http://127.0.0.1:${sandboxPort}`;
+process.env.WECHAT_OAUTH_BASE_URL ||= `http://127.0.0.1:${sandboxPort}`;
+process.env.ALIPAY_GATEWAY_URL ||= `http://127.0.0.1:${sandboxPort}/gateway.do`;
+process.env.PAYMENT_NOTIFY_URL ||= `${apiBaseUrl}/membership/payment-callback`;
 
 // Imported after the environment is settled: configuration is read once, on first use.
 const { config } = await import('../../shared/config');
@@ -27,14 +35,14 @@ if (!settings.isLocal) throw new Error('npm run dev refuses APP_ENV=production')
 
 await ensureDatabase(settings.DATABASE_URL);
 const migrations = await migrate(settings.DATABASE_URL);
-const sandbox = await startSandbox({ port: sandboxPort, verbose: process.env.SANDBOX_VERBOSE === '1' });
+const sandbox = await startSandbox({ port: sandboxPort, verbose: process.env.SANDBOX_VERBOSE === '1', apiBaseUrl });
 const gateway = await startGateway({ port: apiPort, basePath: settings.API_BASE_PATH, projectRoot });
 const timers = startTimers(projectRoot, (line) => console.error(line));
 
 const database = new URL(settings.DATABASE_URL);
 console.log(`
   API        ${gateway.url}   (${httpRoutes.length} routes)
-  Sandbox    ${sandbox.url}   (GET /_sandbox/sms/latest?phone=…, POST /_sandbox/faults)
+  Sandbox    ${sandbox.url}   (GET /_sandbox/sms/latest?phone=…, POST /_sandbox/faults, POST /_sandbox/pay)
   Database   ${database.host}${database.pathname}   (${migrations.applied.length} migration(s) applied now)
   Timers     ${scheduleRoutes.map((route) => `${route.name} every ${route.everyMinutes} min`).join(', ') || 'none'}
 

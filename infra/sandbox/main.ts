@@ -1,4 +1,7 @@
-/** CLI: `tsx infra/sandbox/main.ts` — SANDBOX_PORT (default 3100), SANDBOX_HOST, SANDBOX_VERBOSE=1. */
+/**
+ * CLI: `tsx infra/sandbox/main.ts` — SANDBOX_PORT (default 3100), SANDBOX_HOST, SANDBOX_VERBOSE=1,
+ * SANDBOX_RUNNINGHUB_DELAY_MS (default 3000; read by the RunningHub module).
+ */
 import { DEFAULT_SANDBOX_HOST, DEFAULT_SANDBOX_PORT, startSandbox } from './server';
 
 function parsePort(value: string | undefined): number {

@@ -4,11 +4,18 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { registerAlipay } from './alipay';
 import { registerControl } from './control';
+import { registerCos } from './cos';
+import { registerPayControl } from './pay-control';
 import { createRequestContext, HttpError, Router, sendJson } from './router';
+import { registerRunningHub } from './runninghub';
 import { registerSms } from './sms';
 import { SandboxState } from './state';
+import { registerSts } from './sts';
 import { headerValue, registerTencentApi, type TencentApi } from './tencent-api';
+import { registerWechatOAuth } from './wechat-oauth';
+import { registerWechatPay } from './wechat-pay';
 
 export const DEFAULT_SANDBOX_PORT = 3100;
 export const DEFAULT_SANDBOX_HOST = '127.0.0.1';
@@ -24,6 +31,10 @@ export interface SandboxOptions {
   readonly host?: string;
   /** One stdout line per request. */
   readonly verbose?: boolean;
+  /** How long a RunningHub task runs before it ends by itself; default env SANDBOX_RUNNINGHUB_DELAY_MS, else 3000. */
+  readonly runninghubDelayMs?: number;
+  /** Where the API is (e.g. http://127.0.0.1:3000/api): payment notifications of orders without a notify_url go there. */
+  readonly apiBaseUrl?: string;
 }
 
 export interface RunningSandbox {
@@ -38,18 +49,20 @@ export interface SandboxModuleContext {
   readonly router: Router;
   readonly state: SandboxState;
   readonly tencent: TencentApi;
+  /** The startSandbox options, for modules with settings (e.g. runninghubDelayMs). */
+  readonly options: SandboxOptions;
 }
 
 export type SandboxModule = (ctx: SandboxModuleContext) => void;
 
 /** Add later vendors (STS, COS, CI, RunningHub, WeChat Pay, Alipay, SCF) here. */
-const VENDOR_MODULES: readonly SandboxModule[] = [registerControl, registerSms];
+const VENDOR_MODULES: readonly SandboxModule[] = [registerControl, registerSms, registerSts, registerCos, registerRunningHub, registerWechatPay, registerWechatOAuth, registerAlipay, registerPayControl];
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const state = new SandboxState();
   const router = new Router();
   const tencent = registerTencentApi(router, state);
-  for (const register of VENDOR_MODULES) register({ router, state, tencent });
+  for (const register of VENDOR_MODULES) register({ router, state, tencent, options });
 
   const verbose = options.verbose ?? false;
   const server = createServer((req, res) => {

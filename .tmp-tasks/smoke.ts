@@ -1,0 +1,34 @@
+import { startSandbox } from '../infra/sandbox/server';
+import COS from 'cos-nodejs-sdk-v5';
+import { jpegImage, gifImage } from '../test/helpers/images';
+
+const sandbox = await startSandbox({ port: 0, runninghubDelayMs: 300 });
+process.env.TENCENT_API_ENDPOINT = sandbox.url;
+process.env.APP_ENV = 'test';
+const { taskServices } = await import('../shared/tasks/services');
+const { uploadPolicy } = await import('../shared/media/sts');
+const s = taskServices();
+const prefix = 'input/abc123abc123/task_smoke0001/';
+const keys = await s.sts.issue({ name: 'upload-abc', policy: uploadPolicy({ region: s.tasks.region, appId: s.tasks.appId, bucket: s.tasks.bucket, prefix, maxBytes: 10485760 }), durationSeconds: 900 });
+console.log('sts', keys);
+const client = new COS({ Domain: `${sandbox.url}/{Bucket}`, Protocol: 'http:', getAuthorization: (_o, cb) => cb({ TmpSecretId: keys.tmpSecretId, TmpSecretKey: keys.tmpSecretKey, SecurityToken: keys.sessionToken, StartTime: Math.floor(Date.now()/1000), ExpiredTime: keys.expiredTime }) });
+const put = await client.putObject({ Bucket: s.tasks.bucket, Region: s.tasks.region, Key: prefix + 'original.jpg', Body: jpegImage() });
+console.log('put', put.statusCode);
+try { await client.putObject({ Bucket: s.tasks.bucket, Region: s.tasks.region, Key: 'input/other/task_smoke0001/x.jpg', Body: jpegImage() }); console.log('outside put OK?!'); } catch (e) { console.log('outside refused', (e as {statusCode:number}).statusCode, (e as {code:string}).code); }
+await client.putObject({ Bucket: s.tasks.bucket, Region: s.tasks.region, Key: prefix + 'fake.jpg', Body: gifImage() });
+console.log('stat', await s.store.stat(prefix + 'original.jpg'), await s.store.stat(prefix + 'missing.jpg'));
+console.log('info', await s.ci.imageInfo(prefix + 'original.jpg'), await s.ci.imageInfo(prefix + 'fake.jpg'));
+console.log('mod', await s.ci.moderate(prefix + 'original.jpg'));
+console.log('labels', await s.ci.detectLabels(prefix + 'original.jpg'));
+console.log('process', await s.ci.process(prefix + 'original.jpg', 'output/abc123abc123/task_smoke0001/result.jpg', 'ci-process=GoodsMatting|imageMogr2/color/I0ZGRkZGRg/format/jpg'));
+const url = s.store.signedGetUrl('output/abc123abc123/task_smoke0001/result.jpg', 600);
+console.log(url);
+const got = await fetch(url); console.log('get', got.status, got.headers.get('content-type'), (await got.arrayBuffer()).byteLength);
+const sdkUrl = await new Promise<string>((res, rej) => new COS({ SecretId: 'AKIDsandboxLocal0000000000000000000', SecretKey: 'sandboxLocalSecretKey000000000000', Domain: `${sandbox.url}/{Bucket}`, Protocol: 'http:' }).getObjectUrl({ Bucket: s.tasks.bucket, Region: s.tasks.region, Key: 'output/abc123abc123/task_smoke0001/result.jpg', Sign: true, Expires: 600 }, (e, d) => e ? rej(e) : res(d.Url)));
+console.log(sdkUrl);
+const rh = await s.runningHub.create({ workflowId: s.tasks.workflowId, nodeInfoList: [{ ...s.tasks.imageNode, fieldValue: url }, { ...s.tasks.sceneNode, fieldValue: 'street' }, { ...s.tasks.categoryNode, fieldValue: 'dress' }] });
+console.log('rh', rh, await s.runningHub.outputs(rh.taskId));
+await new Promise((r) => setTimeout(r, 500));
+console.log('rh', await s.runningHub.outputs(rh.taskId));
+await sandbox.close();
+process.exit(0);

@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+const databaseUrl = `mysql://root@127.0.0.1:3306/aiphoto_tmp_${randomBytes(4).toString('hex')}`;
+Object.assign(process.env, { APP_ENV: 'test', LOG_LEVEL: 'SILENT', DATABASE_URL: databaseUrl });
+const { ensureDatabase, migrate, dropDatabase } = await import('./shared/db/migrate');
+await ensureDatabase(databaseUrl); await migrate(databaseUrl);
+const { seedStuckTasks } = await import('./test/helpers/stuck-tasks');
+const { closeDb, db } = await import('./shared/db/pool');
+const { release } = await import('./shared/quota/ledger');
+await seedStuckTasks({ users: 200, tasks: 4000 });
+const c = await db().getConnection();
+await c.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED'); await c.query('START TRANSACTION');
+let t = performance.now();
+const [rows] = await c.query<any[]>(`SELECT id, user_id FROM tasks WHERE status='processing' AND deadline_at <= NOW(3) AND NOT EXISTS (SELECT 1 FROM sweep_claims s WHERE s.kind='task' AND s.subject=tasks.id AND s.claimed_until > NOW(3)) ORDER BY deadline_at LIMIT 2000 FOR UPDATE SKIP LOCKED`);
+console.log('select', (performance.now()-t).toFixed(1)); t = performance.now();
+await c.query(`UPDATE tasks SET status='failed' WHERE id IN (?) AND status='processing'`, [rows.map(r=>r.id)]);
+console.log('update', (performance.now()-t).toFixed(1)); t = performance.now();
+rows.sort((a,b)=>a.user_id.localeCompare(b.user_id));
+for (const r of rows) await release(c as any, r.user_id, r.id);
+console.log('release x2000', (performance.now()-t).toFixed(1)); t = performance.now();
+// raw statement timing
+for (let i=0;i<2000;i++) await c.query('SELECT 1');
+console.log('select1 x2000', (performance.now()-t).toFixed(1)); t = performance.now();
+await c.query('COMMIT');
+console.log('commit', (performance.now()-t).toFixed(1));
+c.release(); await closeDb(); await dropDatabase(databaseUrl);

@@ -1,0 +1,18 @@
+import { randomBytes } from 'node:crypto';
+const databaseUrl = `mysql://root@127.0.0.1:3306/aiphoto_tmp_${randomBytes(4).toString('hex')}`;
+Object.assign(process.env, { APP_ENV: 'test', LOG_LEVEL: 'SILENT', DATABASE_URL: databaseUrl, DB_POOL_SIZE: process.env.POOL ?? '2', SWEEP_BATCH_SIZE: process.env.BATCH ?? '200' });
+const { ensureDatabase, migrate, dropDatabase } = await import('./shared/db/migrate');
+await ensureDatabase(databaseUrl); await migrate(databaseUrl);
+const { seedStuckTasks } = await import('./test/helpers/stuck-tasks');
+const { runSweep, sweepSteps } = await import('./shared/ops/sweeper');
+const { config } = await import('./shared/config');
+const { closeDb } = await import('./shared/db/pool');
+const n = Number(process.env.N ?? 10000);
+await seedStuckTasks({ users: Number(process.env.USERS ?? 200), tasks: n });
+const lastCheck = { needsCheck: () => false, check: async () => 'finished' as const, failTimedOut: async () => true };
+const k = Number(process.env.K ?? 2);
+const t = performance.now();
+await Promise.all(Array.from({ length: k }, () => runSweep(sweepSteps(config(), { lastCheck }), Date.now() + 300000)));
+const s = (performance.now() - t) / 1000;
+console.log(`K=${k} batch=${config().SWEEP_BATCH_SIZE} pool=${config().DB_POOL_SIZE}: ${n} in ${s.toFixed(2)}s = ${Math.round(n / s)}/s`);
+await closeDb(); await dropDatabase(databaseUrl);

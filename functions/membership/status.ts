@@ -1,0 +1,12 @@
+import { defineEndpoint } from '../../shared/http/endpoint';
+import { ok } from '../../shared/http/respond';
+import { membershipStatus } from '../../shared/payments/status';
+
+/** GET /membership/status — membership, quota and price; settles overdue pending orders on the way. */
+export const { handler, main_handler } = defineEndpoint({
+  route: 'membership-status',
+  auth: 'user',
+  async run({ caller }) {
+    return ok(await membershipStatus(caller.user));
+  },
+});

@@ -1,0 +1,19 @@
+import { config } from '../../shared/config';
+import { defineTimer } from '../../shared/http/timer';
+import { runSweep, sweepSteps } from '../../shared/ops/sweeper';
+import { runningHubLastCheck } from '../../shared/ops/wiring';
+
+/**
+ * The timeout sweeper, every minute (EventBridge schedule on AWS, SCF timer trigger on Tencent):
+ * overdue tasks get a last vendor check or fail with 3002 and their quota back; pending orders past
+ * their validity are settled with the payment platform; lapsed memberships get their ledger expiry;
+ * expired login codes and rate-limit rows are purged. What it does and why: shared/ops/sweeper.ts.
+ */
+// Read at cold start, so a bad setting fails the function before its first run.
+const settings = config();
+
+export const { handler, main_handler } = defineTimer({
+  route: 'ops-sweeper',
+  maxBudgetMs: () => settings.SWEEP_TIME_BUDGET_MS,
+  run: ({ deadline }) => runSweep(sweepSteps(settings, { lastCheck: runningHubLastCheck }), deadline),
+});

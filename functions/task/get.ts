@@ -1,0 +1,17 @@
+import { defineEndpoint } from '../../shared/http/endpoint';
+import { ok } from '../../shared/http/respond';
+import { readTask } from '../../shared/tasks/read';
+import { taskParams } from '../../shared/tasks/schemas';
+import { taskServices } from '../../shared/tasks/services';
+
+taskServices(); // a missing production setting stops the function at cold start, not mid-request
+
+/** GET /task/{taskId} — the caller's task; others' answer 404 as if missing. */
+export const { handler, main_handler } = defineEndpoint({
+  route: 'task-get',
+  auth: 'user',
+  params: taskParams,
+  async run({ caller, params }) {
+    return ok(await readTask(caller.user, params.taskId));
+  },
+});

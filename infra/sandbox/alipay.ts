@@ -1,0 +1,280 @@
+/**
+ * The Alipay open-platform gateway (classic `gateway.do`, RSA2; shared/reference/payments.md §2):
+ *   GET|POST /gateway.do  method=alipay.trade.wap.pay  → the cashier page the buyer sees (HTML);
+ *                                                        opening it creates the trade (WAIT_BUYER_PAY)
+ *   POST     /gateway.do  method=alipay.trade.query    → {"alipay_trade_query_response": {...}, "sign"}
+ *   POST     /gateway.do  method=alipay.trade.close    → {"alipay_trade_close_response": {...}, "sign"}
+ * Every request must be signed by the sandbox application key over all parameters but `sign`;
+ * every JSON answer is signed with the sandbox's Alipay key over the exact response member text.
+ * As with the real wap pay, Alipay learns of an order only when its payUrl is opened, so
+ * POST /_sandbox/pay knows an Alipay order once its payUrl was opened (what the buyer's browser does).
+ * Fault `alipay: fail` makes the gateway answer 20000 (service unavailable).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { headerValue } from './tencent-api';
+import { SANDBOX_ALIPAY_APP_ID, SANDBOX_ALIPAY_SELLER_ID } from './payment-keys';
+import { alipayTime, paymentPlatforms, randomDigits, randomHex, rsaSign, rsaVerify, sandboxKeys, type AlipayTrade, type SignedNotification } from './payment-platforms';
+import type { RequestContext, Router } from './router';
+import type { SandboxState } from './state';
+import { sendCheckoutPage } from './wechat-pay';
+
+export interface AlipayModuleContext {
+  readonly router: Router;
+  readonly state: SandboxState;
+}
+
+/** An answer in Alipay's error shape: code 40002/40004/20000 with sub_code and sub_msg. */
+class AlipayError extends Error {
+  constructor(
+    readonly code: string,
+    readonly subCode: string,
+    readonly subMsg: string,
+  ) {
+    super(subMsg);
+  }
+}
+
+const messages: Record<string, string> = { '10000': 'Success', '20000': 'Service Currently Unavailable', '40002': 'Invalid Arguments', '40004': 'Business Failed' };
+
+export function registerAlipay({ router, state }: AlipayModuleContext): void {
+  const trades = paymentPlatforms(state).alipayTrades;
+  state.defineFault('alipay', { defaultValue: 'ok', values: ['ok', 'fail'] });
+
+  const gateway = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void => {
+    let params: Record<string, string>;
+    try {
+      params = requestParams(req, ctx);
+    } catch (error) {
+      if (!(error instanceof AlipayError)) throw error;
+      sendAnswer(res, 'error_response', error);
+      return;
+    }
+    const method = params.method ?? '';
+    const member = method === '' ? 'error_response' : `${method.replace(/\./g, '_')}_response`;
+    try {
+      verifyAppSignature(params);
+      if (state.fault('alipay') === 'fail') throw new AlipayError('20000', 'isp.unknow-error', '系统繁忙');
+      const bizContent = parseBizContent(params.biz_content);
+      switch (method) {
+        case 'alipay.trade.wap.pay': {
+          const trade = openWapTrade(trades, params, bizContent);
+          sendCheckoutPage(res, { orderId: trade.outTradeNo, title: trade.subject, amount: trade.totalAmount, platform: 'Alipay (wap)' });
+          return;
+        }
+        case 'alipay.trade.query':
+          sendAnswer(res, member, queryTrade(trades, bizContent));
+          return;
+        case 'alipay.trade.close':
+          sendAnswer(res, member, closeTrade(trades, bizContent));
+          return;
+        default:
+          throw new AlipayError('40002', 'isv.invalid-method', `不存在的方法名: ${method}`);
+      }
+    } catch (error) {
+      if (!(error instanceof AlipayError)) throw error;
+      if (method === 'alipay.trade.wap.pay') sendCheckoutPage(res, undefined, 400, `${error.subCode}: ${error.subMsg}`);
+      else sendAnswer(res, member, error);
+    }
+  };
+  router.add('GET', '/gateway.do', gateway);
+  router.add('POST', '/gateway.do', gateway);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+
+/** Query string and form body together (the SDKs put public parameters in either). */
+function requestParams(req: IncomingMessage, ctx: RequestContext): Record<string, string> {
+  const params: Record<string, string> = {};
+  const add = (source: URLSearchParams): void => {
+    for (const [key, value] of source) {
+      if (Object.hasOwn(params, key)) throw new AlipayError('40002', 'isv.invalid-parameter', `参数重复: ${key}`);
+      params[key] = value;
+    }
+  };
+  add(ctx.url.searchParams);
+  if (/application\/x-www-form-urlencoded/i.test(headerValue(req.headers, 'content-type') ?? '')) add(new URLSearchParams(ctx.rawBody.toString('utf8')));
+  return params;
+}
+
+/** Requests sign every parameter except `sign` (sign_type included), sorted, empty values dropped. */
+export function requestSignContent(params: Readonly<Record<string, string>>): string {
+  return Object.keys(params)
+    .filter((key) => key !== 'sign' && params[key] !== '')
+    .sort()
+    .map((key) => `${key}=${params[key] ?? ''}`)
+    .join('&');
+}
+
+function verifyAppSignature(params: Readonly<Record<string, string>>): void {
+  if (!params.app_id) throw new AlipayError('40002', 'isv.missing-app-id', '缺少AppID参数');
+  if (params.app_id !== SANDBOX_ALIPAY_APP_ID) throw new AlipayError('40002', 'isv.invalid-app-id', '无效的AppID参数');
+  if (params.sign_type !== 'RSA2') throw new AlipayError('40002', 'isv.invalid-signature-type', '无效的签名类型');
+  if ((params.charset ?? '').toLowerCase() !== 'utf-8') throw new AlipayError('40002', 'isv.invalid-charset', '字符集不合法');
+  if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(params.timestamp ?? '')) throw new AlipayError('40002', 'isv.invalid-timestamp', '非法的时间戳参数');
+  if (!params.sign) throw new AlipayError('40002', 'isv.missing-signature', '缺少签名参数');
+  if (!rsaVerify(requestSignContent(params), params.sign, sandboxKeys.alipayAppPublic)) throw new AlipayError('40002', 'isv.invalid-signature', '验签出错');
+}
+
+function parseBizContent(text: string | undefined): Record<string, unknown> {
+  if (text === undefined) throw new AlipayError('40002', 'isv.missing-biz-content', '缺少biz_content参数');
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  throw new AlipayError('40002', 'isv.invalid-biz-content', 'biz_content 不是合法的 JSON 对象');
+}
+
+function bizString(biz: Record<string, unknown>, name: string): string {
+  const value = biz[name];
+  if (typeof value !== 'string' || value === '') throw new AlipayError('40002', 'isv.missing-parameter', `缺少必选参数: ${name}`);
+  return value;
+}
+
+function openWapTrade(trades: Map<string, AlipayTrade>, params: Readonly<Record<string, string>>, biz: Record<string, unknown>): AlipayTrade {
+  const outTradeNo = bizString(biz, 'out_trade_no');
+  if (outTradeNo.length > 64) throw new AlipayError('40002', 'isv.invalid-parameter', 'out_trade_no 过长');
+  const totalAmount = bizString(biz, 'total_amount');
+  const cents = /^(0|[1-9]\d{0,8})(\.\d{1,2})?$/.test(totalAmount) ? Math.round(Number(totalAmount) * 100) : 0;
+  if (cents < 1 || cents > 10_000_000_000) throw new AlipayError('40002', 'isv.invalid-parameter', 'total_amount 不合法');
+  const subject = bizString(biz, 'subject');
+  if (/[/=&]/.test(subject)) throw new AlipayError('40002', 'isv.invalid-parameter', 'subject 不可包含 / = &');
+  if (bizString(biz, 'product_code') !== 'QUICK_WAP_WAY') throw new AlipayError('40004', 'ACQ.PRODUCT_CODE_ERROR', '产品码不正确');
+  const timeExpireText = typeof biz.time_expire === 'string' ? biz.time_expire : undefined;
+  const timeExpire = timeExpireText === undefined ? null : new Date(`${timeExpireText.replace(' ', 'T')}+08:00`);
+  if (timeExpire !== null && (Number.isNaN(timeExpire.getTime()) || timeExpire.getTime() <= Date.now())) throw new AlipayError('40004', 'ACQ.TRADE_HAS_CLOSE', '交易已关闭');
+
+  const existing = trades.get(outTradeNo);
+  if (existing) {
+    if (existing.totalAmount !== totalAmount || existing.subject !== subject) throw new AlipayError('40004', 'ACQ.TRADE_DATA_MATCH_ERROR', '交易信息被篡改');
+    if (existing.status !== 'WAIT_BUYER_PAY') throw new AlipayError('40004', 'ACQ.TRADE_HAS_SUCCESS', '交易已被支付或已关闭');
+    existing.notifyUrl = params.notify_url ?? existing.notifyUrl;
+    return existing;
+  }
+  const now = new Date();
+  const trade: AlipayTrade = {
+    outTradeNo,
+    tradeNo: `${alipayTime(now).slice(0, 10).replace(/-/g, '')}22001${randomDigits(15)}`,
+    appId: params.app_id ?? '',
+    sellerId: SANDBOX_ALIPAY_SELLER_ID,
+    subject,
+    totalAmount,
+    notifyUrl: params.notify_url ?? null,
+    timeExpire,
+    createdAt: now,
+    status: 'WAIT_BUYER_PAY',
+    paidAt: null,
+    buyerId: `2088${randomDigits(12)}`,
+    notifyId: null,
+  };
+  trades.set(outTradeNo, trade);
+  return trade;
+}
+
+/** Alipay closes an unpaid trade at its time_expire. */
+export function closeAlipayTradeIfDue(trade: AlipayTrade, nowMs = Date.now()): void {
+  if (trade.status === 'WAIT_BUYER_PAY' && trade.timeExpire && trade.timeExpire.getTime() <= nowMs) trade.status = 'TRADE_CLOSED';
+}
+
+function queryTrade(trades: Map<string, AlipayTrade>, biz: Record<string, unknown>): Record<string, string> {
+  const trade = trades.get(bizString(biz, 'out_trade_no'));
+  if (!trade) throw new AlipayError('40004', 'ACQ.TRADE_NOT_EXIST', '交易不存在');
+  closeAlipayTradeIfDue(trade);
+  const paid = trade.status === 'TRADE_SUCCESS' || trade.status === 'TRADE_FINISHED';
+  return {
+    code: '10000',
+    msg: 'Success',
+    buyer_logon_id: 'sbx***@sandbox.alipay',
+    buyer_pay_amount: paid ? trade.totalAmount : '0.00',
+    buyer_user_id: trade.buyerId,
+    invoice_amount: paid ? trade.totalAmount : '0.00',
+    out_trade_no: trade.outTradeNo,
+    point_amount: '0.00',
+    receipt_amount: paid ? trade.totalAmount : '0.00',
+    ...(paid && trade.paidAt ? { send_pay_date: alipayTime(trade.paidAt) } : {}),
+    total_amount: trade.totalAmount,
+    trade_no: trade.tradeNo,
+    trade_status: trade.status,
+  };
+}
+
+function closeTrade(trades: Map<string, AlipayTrade>, biz: Record<string, unknown>): Record<string, string> {
+  const trade = trades.get(bizString(biz, 'out_trade_no'));
+  if (!trade) throw new AlipayError('40004', 'ACQ.TRADE_NOT_EXIST', '交易不存在');
+  closeAlipayTradeIfDue(trade);
+  if (trade.status !== 'WAIT_BUYER_PAY') throw new AlipayError('40004', 'ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
+  trade.status = 'TRADE_CLOSED';
+  return { code: '10000', msg: 'Success', out_trade_no: trade.outTradeNo, trade_no: trade.tradeNo };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers and notifications
+
+function sendAnswer(res: ServerResponse, member: string, answer: Record<string, string> | AlipayError): void {
+  const node =
+    answer instanceof AlipayError ? { code: answer.code, msg: messages[answer.code] ?? 'Business Failed', sub_code: answer.subCode, sub_msg: answer.subMsg } : answer;
+  const nodeText = JSON.stringify(node);
+  // Alipay signs the member's text exactly as it appears in the answer.
+  const text = `{"${member}":${nodeText},"sign":"${rsaSign(nodeText, sandboxKeys.alipayPlatformPrivate)}"}`;
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) });
+  res.end(text);
+}
+
+/** The buyer pays: the trade succeeds and a new notify_id goes with the status change. */
+export function markAlipayTradePaid(trade: AlipayTrade): void {
+  if (trade.status === 'TRADE_SUCCESS' || trade.status === 'TRADE_FINISHED') return;
+  trade.status = 'TRADE_SUCCESS';
+  trade.paidAt = new Date();
+  trade.notifyId = null;
+}
+
+/** Notifications sign every parameter except `sign` and `sign_type`, sorted, empty values dropped. */
+export function notificationSignContent(params: Readonly<Record<string, string>>): string {
+  return Object.keys(params)
+    .filter((key) => key !== 'sign' && key !== 'sign_type' && params[key] !== '')
+    .sort()
+    .map((key) => `${key}=${params[key] ?? ''}`)
+    .join('&');
+}
+
+/**
+ * The asynchronous notification Alipay posts for a trade (form-encoded, UTF-8). `overrides` are
+ * merged before signing (e.g. `{trade_status: 'TRADE_FINISHED'}`, `{seller_id: '…'}`); the
+ * trade status defaults to TRADE_SUCCESS even for an unpaid trade, so tests can ask for it.
+ */
+export function alipayNotification(trade: AlipayTrade, notifyUrl: string, overrides: Readonly<Record<string, string>> = {}): SignedNotification {
+  trade.notifyId ??= randomHex(16);
+  const paidAt = trade.paidAt ?? new Date();
+  const params: Record<string, string> = {
+    notify_time: alipayTime(new Date()),
+    notify_type: 'trade_status_sync',
+    notify_id: trade.notifyId,
+    app_id: trade.appId,
+    auth_app_id: trade.appId,
+    charset: 'utf-8',
+    version: '1.0',
+    trade_no: trade.tradeNo,
+    out_trade_no: trade.outTradeNo,
+    buyer_id: trade.buyerId,
+    buyer_logon_id: 'sbx***@sandbox.alipay',
+    seller_id: trade.sellerId,
+    trade_status: trade.status === 'WAIT_BUYER_PAY' ? 'TRADE_SUCCESS' : trade.status,
+    total_amount: trade.totalAmount,
+    receipt_amount: trade.totalAmount,
+    invoice_amount: trade.totalAmount,
+    buyer_pay_amount: trade.totalAmount,
+    point_amount: '0.00',
+    gmt_create: alipayTime(trade.createdAt),
+    gmt_payment: alipayTime(paidAt),
+    subject: trade.subject,
+    fund_bill_list: JSON.stringify([{ amount: trade.totalAmount, fundChannel: 'ALIPAYACCOUNT' }]),
+    ...overrides,
+  };
+  const signed = { ...params, sign_type: 'RSA2', sign: rsaSign(notificationSignContent(params), sandboxKeys.alipayPlatformPrivate) };
+  const body = Object.entries(signed)
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+    .join('&');
+  return { url: notifyUrl, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body };
+}

@@ -1,0 +1,144 @@
+/**
+ * SANDBOX-ONLY payment test keys (RSA 2048, generated once with `openssl genpkey` for this repository).
+ * They open doors on 127.0.0.1 only: the sandbox plays WeChat Pay and Alipay with the platform halves,
+ * and shared/config/payments.ts uses the merchant halves as its local-only defaults, so a fresh checkout
+ * pays end to end without configuration. Production refuses to start without its own keys
+ * (every payment key is a secret setting), and these values must never be configured outside local/test:
+ * anyone can read them here and forge notifications signed with them.
+ *
+ * Which half lives where:
+ *   WeChat merchant API key   private: API (WECHAT_MCH_PRIVATE_KEY)      public: sandbox checks request signatures
+ *   WeChat Pay platform key   private: sandbox signs answers/notifies    public: API (WECHAT_PAY_PUBLIC_KEYS)
+ *   Alipay application key    private: API (ALIPAY_PRIVATE_KEY)          public: sandbox checks request signatures
+ *   Alipay platform key       private: sandbox signs answers/notifies    public: API (ALIPAY_PUBLIC_KEY)
+ */
+
+export const SANDBOX_WECHAT_APP_ID = 'wx5a9d7c3e1b2f4a01';
+export const SANDBOX_WECHAT_APP_SECRET = 'sandbox0wechat0oauth0app0secret1';
+export const SANDBOX_WECHAT_MCH_ID = '1900000109';
+/** Serial number of the merchant API certificate (what WeChat shows in the merchant portal). */
+export const SANDBOX_WECHAT_MCH_SERIAL_NO = '5A2B3C4D5E6F708192A3B4C5D6E7F80910111213';
+/** Exactly 32 ASCII characters, used as raw AES-256 key bytes (payments.md §1.5). */
+export const SANDBOX_WECHAT_APIV3_KEY = 'SandboxApiV3Key0123456789abcdefX';
+/** The id WeChat gives a "微信支付公钥" (public-key mode); sent back as Wechatpay-Serial. */
+export const SANDBOX_WECHAT_PAY_PUBLIC_KEY_ID = 'PUB_KEY_ID_0119000001092025112100000000000001';
+
+export const SANDBOX_ALIPAY_APP_ID = '2021000000000001';
+/** The seller (merchant PID) Alipay puts in seller_id. */
+export const SANDBOX_ALIPAY_SELLER_ID = '2088000000000001';
+
+export const SANDBOX_WECHAT_MERCHANT_PRIVATE_KEY = `-----BEGIN PRIVATE KEY-----
+MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQC06I92azHRsXD1
+3LBjV5OBrdCHtcUeoZ+r2jZcCtkxmGQKbBZgdN7hOn2Xj3REZ5qAwiZaozgPNhFS
+L1ZrF8c0TRayQtqStirNKQpdE/75FAa2XjObri4wjIOwwtBFNec1JqyVREEIAZrJ
+8om9sq7tFykifFz22u7qt3/WMrhpAHW99S0kbL1dKt1/Qv2XhVwoTxX4E7DNBrnX
+Eqc25VYFin89N1R5TfAxXEeNz6y7bNhT+5YV9MLqTjMQgl3he7z4LlIT2y9mNj2t
+7p7zGMk3tA8uLZ6hfr6Lge9rBfwD8zTQYXBLCqzgZruw5oJH7ihReP9zstvnzNuK
+iaHpdecdAgMBAAECggEABHj4bQTO7UB+CrILUVVtsefOb0B88FouFKVXMTTadEmw
+dXqBHh7dkMNtrfTPus416WeDY7vDy8p6KKY/dHPYyq/6NuuEtFpZGgvg8/al19oZ
+JWKUU429mhkrO1BBrmhcADoly6XtlqlVfpcmtSApB3cKXw4kjTzR6c8iE7Vazku4
+L9C7kpwCpyg3dVxd26mwm4CQcLDSeO7ktC52a7VB2rxPlV2xztBBaxuaA9wXMSmx
+qIDLYZhAkpsgLJ9XpJoH71hJ6HGgNXzDhJul9g0pWiV4GtO3tRs30EMIRtIwmDCx
+Zikf6qyr93SzKDExTPi+yudzRLKQgX7CtCuudRjxqQKBgQDqBVH6P2PfNxXxvBlo
+lZ2OI/Jhq+NNm0jFOhqPrUXPSAF1oB8lXK3nAafofVmVfgvn3NlV5XCZCgAlCxyX
+KRCM9+IMZg8D500osyRn0MwZU5htwC080jAd2S9I82TQCSLIuSiN6qFZtsR7/C9/
+2eaBvG7fKlJmIIQX+gxx/JIJtQKBgQDF5ju57k3VPBqXOE7LyhWVBw99oPRINwRI
+lBhEst9jWXSa6A+p/srlddqCTfI7OUnmSF+InFSUO5kFaQ26Z7toCCmhUmOWzLDB
+BdLa3qfyjtsCHlufLmVGIEai20EKvViauVOnMp3qqi4j6jjEtGlpQSR8I/UG+Kgg
+C4KoUSgoyQKBgD9hzYAvpwcPzlu4jFEtJI0Y407c1SVxx1XTlNoRHfU0FWEcSxM9
+dMQ6SJXJTXgVuXfE8wA2sjZg5QUja0ztjFQB1zFweuSdwuIhEt0jSgQaBhDDmfz9
+GJcc+ZeShF1r/AXNUFSPlb/Mpo7GEL9Z7vp4ZLcAqWyLpfsweCpvM8Z5AoGAHU2B
++n32uGQ1675CrJo3p+FrwcZbZXYABF8pWMLDoQpV4boK17kKgf95Y2H3RB2ve5Gr
+06aSP4Czn8F2but9LGJJB8ITTPjyEyKxngbqB1hvxViJaICOLlwJGYQtlVGEFSTr
+5g3wpBaezmKYFUhBc3xZ0qfgWC/pdRU/O30I3UECgYBIVcbam+ZUPqYVm351C3eu
+wminHSajnu/Va8hln4lc8BSonXo83mSqRM53KvQ7UsxGGn7TEAr5UMacpM+aQhyl
+8OrN4tL0Tq4IvqrkL8/LxbqpE4qDrNttMMamY3IWvD5uiFLptqYL94BRCPagVAew
+2tyJbXeMS+u13MZm+9PhyA==
+-----END PRIVATE KEY-----`;
+
+export const SANDBOX_WECHAT_PAY_PLATFORM_PRIVATE_KEY = `-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCyBZbmWDXZUZN/
+uZsGh2YQmZc06ET0BDlynSxMdJBLfi36Lo3Wg4PLqsYLYksUFxYtXFPXcNoXhf1x
+8nui6TX99sF4xABmD72HJw/7y2BmlMFb9V68rmoROQwk7iVyxpszVbafSeIwV465
+1pgK+cGZwfjsZtkWoek1spRg4nSOMPE7F8KNzAcy9G+Qn0zDsVDqDTsGi7lFNQeC
+pLODuSjRw7q/JQLISJfuY1FYuHvJCKIdNpDsvtISAVBk4BUlC1f+zG2XC0ODTzko
+xfzNOz27FddpGn9IyNdHJTnm0v5Qq5frycY5PDgTRTUZa7SbBuofsDhrCT1wHTMt
+5sUFkt77AgMBAAECggEATbl2BFTwEdV1jjb1sfiMveOpKm7cqCNuB5YK4MiltWg+
+X7RSth1Ofi4t8It2VyurQZvFeVMqzUlxef4SL/MdYSgKmZUNzYHC0I7kAh3uFWuO
+Ln2nYr7NzX44SKl3TTDcUyHxrYM/D7cyt/2y/VvFRMH1UhWnY6PGY+z3roNAu1F1
+fn4EKaPUZ7I7S0WNzF8mjDdEbtHXSE0gvtSracdQKBYhWvgSMOQSl+TPCVHLSWaH
+5nonWvBSQtsolo648usil+DNwytWdlAlqIQRIRw+Z+BZorCW9pcv40tJrGEgMRUc
+D8I3idJsHWV/MCNrySbT4Qofa/Wlwulvr/C7NqQSAQKBgQDdjb8RjlOBbxrHq8xB
+fvWKRHUwn72xfXx2nURCcfVYhoPzGdl5350cXPPbzUPC7OBKLyX55uW5FH6e7kWd
+spKyxb3BW2hQq03eMOPJfnFeiUQOAeQ4Ywyt4n0rUn7qtVC9FchEc6xtlL/ihZhE
+H97gY6RvwBBaoz//TuzIpasuAQKBgQDNszFvkYKImv0kvOH1LxUnzTdx5Kltkkck
+ZxasRDte46xz+DgotV3MK5zIzqcQoGmN3+/xyHiiuHkaS7kS2QhPF3emK/X15vjs
+WAPluCSejqP4TVTQyMXVWfIPl+eL5kgovdsdCgAzEPvalNcmBT2eFB5adKV+vQkN
++lK9z4TE+wKBgQC0Cx68m5bM1odCwB/rEctkI6HAc+/prvpYQhFYldc1q4rLIbST
+z96TUA50DukEHQ9f+dS4sqT4tOj5KtS0BIwmb393BFtPQwayi7Rw6ColExOU9oCK
+OiPxot7pN88f2VzVbEAlMINtQbZ11O8aXXP3kcHtdn1TytqVFYRiwg7MAQKBgGYr
+o1pvRA7mLOaaiwFlqXRjki6YDS/HgF6sda6LFZJEM9xGZl6R90z6PJ3hR0oS41r8
+6AmIMaNhTYWqJvsdoernFR8MptbFKs75yLXJiSbYYslqX750ew9F5d2o7fGnKCBU
+bQk3dnHm9bHUTCkuYTSreYgkeC9DZcPzmjV9Zc0RAoGAQ5nrssjb7YYcVODeT5GP
+2+jatei+ak0LhHZdJ4BYpduNZOHiFlNun/8cxdGVkiKevlQCSnlcjj3ofOuheoRi
+ehaso3L55au8+6HwE5HqENQQGJ23Op5qAc/5+R+jNq0tuRUtEGtlfdWX/zHGpLJ7
+/Ut2qFQB1sJbQnxEgys8JTs=
+-----END PRIVATE KEY-----`;
+
+export const SANDBOX_ALIPAY_APP_PRIVATE_KEY = `-----BEGIN PRIVATE KEY-----
+MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQC80yCSgMCUTRKm
+ryOlxgFwzgyktINsVFoKls8uz7H93h/k6Gd0hVKLUskU0RVBeRmIqZHSGgLX64Ew
+jZQvWNZwCsNe0UE+pGkYncBe51yZLdwlzzDSiv8ft18vKiDMfqGSW5/HFapar/kz
+L9MGWhohjFkaxhNWfpbdNVOsCMZP7slB1Ln8fWfhraQ0apmDGxhPEVzlEOHn96Mv
+gBocX0wJTNG1esC8dep2HENbJItKX2fgBT8Pkh7NdvXCl43tTt8IqIrhF2E2kmF0
+EDPqnd42jdzllxW1gQcuM49T6zBhBDFrSlyyuZuram3z1w84A6yVSsiNzI3HUcO4
+qAUQUN4vAgMBAAECggEABK0PWO+mFTtsffvjxyhxEXggzpTq6rNaDs9oCtVVxB8M
+kNCRptqL6pYeoaksEdvzCN6+I1E3eOu2es0pbBvZ7AxFhRTdZ7Tj0SiEtG3WprNW
+FwpGFS/KxwrnMEBtqID72Irz/Ja/Jp/ibQF356DAzsv8kZHjmXvMfWaqgSwSrZjM
++D0koe9lk1UwYLQ6C8s/ODaXSO5mrccx5SkZdEzn45k0r3ggAHqQeyU/VRKPcfBR
+NXaLV5UU6NztxWOEwxuz53duGmzCKO0A48zBD+oKZ3wtVyc+quZ0juxDCUwmaikH
+Fs0PzQvJj2svcUxQ69Nm3+TQrrjqEyaY2ESs47B7EQKBgQD4cLS7Kv8dcgnDfHCU
+MJbYhnZX+HXEylnqTKqez6f0fE7tYR/xomLKTmKn9VcXTZqebuKGg8MuINHBUjLT
+geuAyy1W+JodT/jFNMS7l8RQTPqZOZYZgTbIoq7QDhXjqgX9N1BFQwnGHy6+/rE4
+ATmfF/tVsTUfvZf3MoVu8xCIXwKBgQDCkgeOuXFCF6RYFzLoQF/TuwjvxmvoCywC
+dWZPkcielbI6stEtqrx9bs+xn5GxowSqPpWg8b7TaflUAbQOLQadwW3PcXQ5y0Sg
+nbadCFHm6piy4usUPsTbasf+aUTAfUda4nbEcLl5d2Y3ODT+JOe4OrKMdj+DnsvO
+29PVLZ+8MQKBgBHVBSPqEiWq6ch+RhZc5nbkL9pgmxNk8s8+cYC0pvmFcqTXM9PE
+NBMRTUOA+J9TkqWMj/XXv0qwUF3v6HYF/UFhU//KGEXCV7jP8M8GNbEN1W7qEzwB
+ak08YA/O8wNEUOm77qcKCMmPs2tCHLZIYDprHj8oWQfOM/oqRimQiL9BAoGAWeyF
+w6ffOW2VzgTCyWZfI4sQwUiSPIdVSrmZlHLLJsgGvGxCkvmS7eHV6cDW5CN0l34f
+R2gTCsCys+mpnteedDCeoL5NuhxA1n6tlHvw5mlMM3j+rren4cTDM8jRNqlv3ghG
+Xdm/Tu0o96Jpk3/Y/GNce+B20E0G4s7kY2UXqzECgYB/FESVR5lqID9rbEyELdFv
+ienHTYiIcYxoNSEHScsXwjP4EGV4OUoRlnzizFF5GoUERboM4Pbmv+Yh2d+tZFBz
+KwBVG1na4hIYhzTE2OP6UmsUWQrDwWWnJNnyK0/nTdGwCi3y8AxSsrYbf8cGkfNB
+B1ehLT2h8bCcOLQyzy8x2A==
+-----END PRIVATE KEY-----`;
+
+export const SANDBOX_ALIPAY_PLATFORM_PRIVATE_KEY = `-----BEGIN PRIVATE KEY-----
+MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQC1d7c324KF2ugd
++gRmq8Ha4MZNa4RLp6PxYmL96hoQunQpkjJqhnFfRp7okDVEstGKkmj/ItIY14iX
+piaPQazcnVEMHUYtANCePQLZ/okeRak7Vj/QnUuvmKsvGilcKwbwh7RR9hymNGnT
+BfnLbOLJbUsSdtltY3LEpph0TdWRl1nSbMPVe+DMPPvv3L/l3UcNYbACQFQxIg4A
+/gK++kbSw/5gvfhnFI3R+VLyt+zEJ0Y+491MgW9VNPdaXRTZzyxmIkbeFba6Fejr
+aY2O3Wp1C1LayUMXs0V1bEk/lYL3xbTwCUXSUQbMJajB9XZlS5LQqrrMxcGnY7CM
+CDHF3X5BAgMBAAECggEALvbBqyobOIsz4XYwJ2YyMHRVvfmibnX/XtxIpFAu2L94
+ir20YI9UzgSX4bZYouPoiQVlOQqI9zboud6dQhwMIbhxHkKBQ+pfE2TU1Rgj4nrC
+1oF22IWs7dAEFZeetqTIEf388+1O8tDDxoJYaIZQlzK66BdsI/xF2pEHCaqPKDNj
+Z5WFVm3hbEoLZEcy9YOe6bMihC8KLI1HLmyO/MZSpOcsEupbJ5vo+GZJOd0ZUg3M
+e1J0KASMCcSL5BK2NGFeHBiO8KoBJjzT/aH+7fRVGdwjxsXjbp2C5so9qJV+M/QT
+V9dJAsD9Bqfsx7yNhNGOnjlc3b0bfOcivE7EZ0iVxQKBgQD8vi7eWAJGihwPexF0
+Ev5o2pKnSqnJcmDoTPEvQhHz75VbOk8eCboofqY8JUeLXOb3nod2HwnkP0O7dW4L
+NOrRpSynV8KStJjK/eWTB8HPpF4YdCEi5v3Kv10jGl/xwwnJ06vznKdtlkNp4ioY
+HFsfzbStHvpCYKBW3m4RbyBXxwKBgQC3zmPyvjFDC7mJ0M9aTXsjm8C1BOdFfMoO
+cuVGa2T5aPkpXBlNYJUGbaTHzRZBNOmpo1m1jP91f1Di5NljtJDCdC8g7r35lxC+
+E9Kq2aZjX75s0H8/5N17+XbhJ+TClcQBBxp9VL1rZGMurxzt8FMQMrO3Y1q7B/6/
+nNNdc5FJtwKBgQCXnDofNGoBCH32p1t75pzoJx1L7xTUe6E4GFehgp+kVbahZ+Pn
+3+vkuLxdXfuB1PPT3CvkJpBXc7/cpn+hh1fI9K1JoPJd8KmrMwzQ2xlexnmPb7Ik
+7q2VPp/PG9Yr/1RS1n/SfclNipLb5Ehd+DyNYmccZnW29aGZGoqqOKANJwKBgQCo
+/3H0QZ0HmSMprLzJuY2ryswfY/fEcx1QtaFK4vl/PF5DAfQdqdy7gVpNfqqkn6Lr
+n06fV5mWDc5wH5wlSWMD91FRxVEUyCnTqmQ7REzw95odcIJfW+2szEzabhSuOIdz
+rnVToPNcZ3ut88H0n8+vh/6ncgl9B7fZs7a/KL//9wKBgCP0fYBtbL3kYGuXGlac
+vLM2wVr+AwG0N++04YlS8IkDwqo50NWQtTAxYOKJafqPPQcVpDy7VsKahkEwcW93
+IYJHggrXzv3QihKpQqm1Eihkn6h0rYjFfK8RTOMGRWoR3poMLc1u0e+vo920tifQ
+zh8VOKwA1rNSug4+xMDdKyS8
+-----END PRIVATE KEY-----`;

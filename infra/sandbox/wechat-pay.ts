@@ -1,0 +1,345 @@
+/**
+ * WeChat Pay API v3 as a merchant sees it (shared/reference/payments.md §1), in public-key mode:
+ *   POST /v3/pay/transactions/jsapi            → {prepay_id}
+ *   POST /v3/pay/transactions/h5               → {h5_url}  (a sandbox page: /_sandbox/wechat/h5-pay)
+ *   GET  /v3/pay/transactions/out-trade-no/{n}?mchid=…   → the transaction
+ *   POST /v3/pay/transactions/out-trade-no/{n}/close     → 204
+ * Every request must carry a valid WECHATPAY2-SHA256-RSA2048 Authorization from the sandbox
+ * merchant (mchid, certificate serial, 5-minute timestamp, signature over the exact request);
+ * every answer is signed with the sandbox's WeChat Pay key (Wechatpay-* headers).
+ * Fault `wxpay: fail` makes order placement answer 500 SYSTEM_ERROR.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { headerValue } from './tencent-api';
+import {
+  SANDBOX_WECHAT_APIV3_KEY,
+  SANDBOX_WECHAT_APP_ID,
+  SANDBOX_WECHAT_MCH_ID,
+  SANDBOX_WECHAT_MCH_SERIAL_NO,
+  SANDBOX_WECHAT_PAY_PUBLIC_KEY_ID,
+} from './payment-keys';
+import {
+  aesGcmEncrypt,
+  canonicalJson,
+  paymentPlatforms,
+  randomAlphanumeric,
+  randomDigits,
+  randomHex,
+  rsaSign,
+  rsaVerify,
+  sandboxKeys,
+  sandboxOpenid,
+  wechatTime,
+  type SignedNotification,
+  type WechatTrade,
+} from './payment-platforms';
+import type { RequestContext, Router } from './router';
+import type { SandboxState } from './state';
+
+export interface WechatPayModuleContext {
+  readonly router: Router;
+  readonly state: SandboxState;
+}
+
+const MAX_CLOCK_SKEW_SECONDS = 300;
+const ORDER_PREFIX = '/v3/pay/transactions/out-trade-no/';
+
+/** An answer WeChat gives as `{code, message}` with an HTTP status. */
+class WechatPayError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function registerWechatPay({ router, state }: WechatPayModuleContext): void {
+  const trades = paymentPlatforms(state).wechatTrades;
+  state.defineFault('wxpay', { defaultValue: 'ok', values: ['ok', 'fail'] });
+
+  const handle =
+    (work: (req: IncomingMessage, ctx: RequestContext) => { status: number; body?: object }) =>
+    (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void => {
+      try {
+        verifyMerchantSignature(req, ctx, Date.now());
+        const answer = work(req, ctx);
+        sendSigned(res, answer.status, answer.body);
+      } catch (error) {
+        if (!(error instanceof WechatPayError)) throw error;
+        sendSigned(res, error.status, { code: error.code, message: error.message });
+      }
+    };
+
+  const placeOrder = (tradeType: WechatTrade['tradeType']) =>
+    handle((_req, ctx) => {
+      if (state.fault('wxpay') === 'fail') throw new WechatPayError(500, 'SYSTEM_ERROR', '系统错误');
+      const trade = placeTrade(trades, tradeType, parseBody(ctx));
+      if (tradeType === 'JSAPI') return { status: 200, body: { prepay_id: trade.prepayId } };
+      const origin = `${ctx.url.protocol}//${ctx.url.host}`;
+      return { status: 200, body: { h5_url: `${origin}/_sandbox/wechat/h5-pay?prepay_id=${trade.prepayId}&package=${randomDigits(10)}` } };
+    });
+
+  router.add('POST', '/v3/pay/transactions/jsapi', placeOrder('JSAPI'));
+  router.add('POST', '/v3/pay/transactions/h5', placeOrder('MWEB'));
+
+  router.add(
+    'GET',
+    `${ORDER_PREFIX}*`,
+    handle((_req, ctx) => {
+      const outTradeNo = decodeURIComponent(ctx.url.pathname.slice(ORDER_PREFIX.length));
+      if (ctx.url.searchParams.get('mchid') !== SANDBOX_WECHAT_MCH_ID) throw new WechatPayError(400, 'PARAM_ERROR', 'mchid 与请求商户号不符');
+      const trade = trades.get(outTradeNo);
+      if (!trade) throw new WechatPayError(404, 'ORDER_NOT_EXIST', '订单不存在');
+      expireIfDue(trade);
+      return { status: 200, body: transactionOf(trade) };
+    }),
+  );
+
+  router.add(
+    'POST',
+    `${ORDER_PREFIX}*`,
+    handle((_req, ctx) => {
+      const rest = ctx.url.pathname.slice(ORDER_PREFIX.length);
+      if (!rest.endsWith('/close')) throw new WechatPayError(404, 'NOT_FOUND', '接口不存在');
+      const body = parseBody(ctx);
+      if (body.mchid !== SANDBOX_WECHAT_MCH_ID) throw new WechatPayError(400, 'PARAM_ERROR', 'mchid 与请求商户号不符');
+      const trade = trades.get(decodeURIComponent(rest.slice(0, -'/close'.length)));
+      if (!trade) throw new WechatPayError(404, 'ORDER_NOT_EXIST', '订单不存在');
+      if (trade.state === 'SUCCESS') throw new WechatPayError(400, 'ORDER_PAID', '订单已支付');
+      trade.state = 'CLOSED';
+      return { status: 204 };
+    }),
+  );
+
+  router.add('GET', '/_sandbox/wechat/h5-pay', (_req, res, ctx) => {
+    const prepayId = ctx.url.searchParams.get('prepay_id') ?? '';
+    const trade = [...trades.values()].find((candidate) => candidate.prepayId === prepayId);
+    sendCheckoutPage(res, trade ? { orderId: trade.outTradeNo, title: trade.description, amount: (trade.total / 100).toFixed(2), platform: 'WeChat Pay (H5)' } : undefined);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+
+function verifyMerchantSignature(req: IncomingMessage, ctx: RequestContext, nowMs: number): void {
+  const header = headerValue(req.headers, 'authorization') ?? '';
+  const match = /^WECHATPAY2-SHA256-RSA2048\s+(.+)$/.exec(header.trim());
+  if (!match?.[1]) throw new WechatPayError(401, 'SIGN_ERROR', 'Authorization 缺失或格式错误');
+  const fields = new Map<string, string>();
+  for (const part of match[1].matchAll(/(\w+)="([^"]*)"/g)) if (part[1] !== undefined && part[2] !== undefined) fields.set(part[1], part[2]);
+  const [mchid, nonce, signature, timestamp, serial] = ['mchid', 'nonce_str', 'signature', 'timestamp', 'serial_no'].map((name) => fields.get(name));
+  if (!mchid || !nonce || !signature || !timestamp || !serial) throw new WechatPayError(401, 'SIGN_ERROR', 'Authorization 缺少必要参数');
+  if (mchid !== SANDBOX_WECHAT_MCH_ID) throw new WechatPayError(401, 'SIGN_ERROR', '商户号不存在');
+  if (serial !== SANDBOX_WECHAT_MCH_SERIAL_NO) throw new WechatPayError(401, 'SIGN_ERROR', '商户证书序列号有误');
+  if (!/^\d+$/.test(timestamp) || Math.abs(nowMs / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW_SECONDS) throw new WechatPayError(401, 'SIGN_ERROR', '签名已过期');
+  // The signed URL is the request target as sent: path plus query, no scheme or host.
+  const message = Buffer.concat([Buffer.from(`${(req.method ?? '').toUpperCase()}\n${req.url ?? ''}\n${timestamp}\n${nonce}\n`), ctx.rawBody, Buffer.from('\n')]);
+  if (!rsaVerify(message, signature, sandboxKeys.wechatMerchantPublic)) throw new WechatPayError(401, 'SIGN_ERROR', '签名错误');
+}
+
+function parseBody(ctx: RequestContext): Record<string, unknown> {
+  let body: unknown;
+  try {
+    body = JSON.parse(ctx.rawBody.toString('utf8'));
+  } catch {
+    throw new WechatPayError(400, 'PARAM_ERROR', '请求体不是合法的 JSON');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new WechatPayError(400, 'PARAM_ERROR', '请求体应为 JSON 对象');
+  return body as Record<string, unknown>;
+}
+
+function field(record: unknown, name: string): unknown {
+  return typeof record === 'object' && record !== null ? (record as Record<string, unknown>)[name] : undefined;
+}
+
+function requiredString(record: unknown, name: string, check: (value: string) => boolean = (value) => value.length > 0): string {
+  const value = field(record, name);
+  if (typeof value !== 'string' || !check(value)) throw new WechatPayError(400, 'PARAM_ERROR', `输入源“/body/${name}”映射到值字段“${name}”字符串规则校验失败`);
+  return value;
+}
+
+function placeTrade(trades: Map<string, WechatTrade>, tradeType: WechatTrade['tradeType'], body: Record<string, unknown>): WechatTrade {
+  const appid = requiredString(body, 'appid');
+  const mchid = requiredString(body, 'mchid');
+  if (mchid !== SANDBOX_WECHAT_MCH_ID) throw new WechatPayError(400, 'PARAM_ERROR', 'mchid 与请求商户号不符');
+  if (appid !== SANDBOX_WECHAT_APP_ID) throw new WechatPayError(400, 'APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配');
+  const description = requiredString(body, 'description', (value) => value.length > 0 && value.length <= 127);
+  const outTradeNo = requiredString(body, 'out_trade_no', (value) => /^[0-9A-Za-z_\-*|]{6,32}$/.test(value));
+  const notifyUrl = requiredString(body, 'notify_url', (value) => /^https?:\/\/[^?#]+$/.test(value));
+  const amount = field(body, 'amount');
+  const total = field(amount, 'total');
+  if (typeof total !== 'number' || !Number.isInteger(total) || total < 1) throw new WechatPayError(400, 'PARAM_ERROR', '订单金额必须为大于0的整数(分)');
+  const currency = field(amount, 'currency');
+  if (currency !== undefined && currency !== 'CNY') throw new WechatPayError(400, 'PARAM_ERROR', '币种只支持 CNY');
+  const timeExpireText = field(body, 'time_expire');
+  const timeExpire = typeof timeExpireText === 'string' ? new Date(timeExpireText) : null;
+  if (timeExpire !== null && Number.isNaN(timeExpire.getTime())) throw new WechatPayError(400, 'PARAM_ERROR', 'time_expire 格式错误');
+  let openid: string | null = null;
+  if (tradeType === 'JSAPI') {
+    openid = requiredString(field(body, 'payer'), 'openid');
+  } else {
+    const scene = field(body, 'scene_info');
+    requiredString(scene, 'payer_client_ip');
+    requiredString(field(scene, 'h5_info'), 'type');
+  }
+
+  const canonicalRequest = `${tradeType}:${canonicalJson(body)}`;
+  const existing = trades.get(outTradeNo);
+  if (existing) {
+    if (existing.state === 'SUCCESS') throw new WechatPayError(400, 'ORDER_PAID', '该订单已支付');
+    if (existing.state === 'CLOSED') throw new WechatPayError(400, 'ORDER_CLOSED', '订单已关闭');
+    if (existing.canonicalRequest !== canonicalRequest) throw new WechatPayError(400, 'INVALID_REQUEST', '201 商户订单号重复');
+    return existing;
+  }
+  const trade: WechatTrade = {
+    outTradeNo,
+    tradeType,
+    canonicalRequest,
+    appid,
+    mchid,
+    description,
+    total,
+    notifyUrl,
+    openid,
+    timeExpire,
+    prepayId: `wx${compactTime(new Date())}${randomHex(10)}`,
+    state: 'NOTPAY',
+    transactionId: null,
+    successTime: null,
+    payerOpenid: null,
+    eventId: null,
+  };
+  trades.set(outTradeNo, trade);
+  return trade;
+}
+
+function compactTime(date: Date): string {
+  return wechatTime(date).slice(0, 19).replace(/\D/g, '');
+}
+
+/** WeChat closes an unpaid order at its time_expire. */
+export function expireIfDue(trade: WechatTrade, nowMs = Date.now()): void {
+  if (trade.state === 'NOTPAY' && trade.timeExpire && trade.timeExpire.getTime() <= nowMs) trade.state = 'CLOSED';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers and notifications
+
+function signedHeaders(body: string): Record<string, string> {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const nonce = randomAlphanumeric(32);
+  return {
+    'wechatpay-timestamp': timestamp,
+    'wechatpay-nonce': nonce,
+    'wechatpay-signature': rsaSign(`${timestamp}\n${nonce}\n${body}\n`, sandboxKeys.wechatPlatformPrivate),
+    'wechatpay-serial': SANDBOX_WECHAT_PAY_PUBLIC_KEY_ID,
+    'request-id': `08${randomHex(16).toUpperCase()}`,
+  };
+}
+
+function sendSigned(res: ServerResponse, status: number, body: object | undefined): void {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, {
+    ...signedHeaders(text),
+    ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+    'content-length': String(Buffer.byteLength(text)),
+  });
+  res.end(text);
+}
+
+const tradeStateDescriptions: Record<WechatTrade['state'], string> = { NOTPAY: '订单未支付', SUCCESS: '支付成功', CLOSED: '订单已关闭' };
+
+/** The transaction document of the query answer and (decrypted) of the notification. */
+export function transactionOf(trade: WechatTrade): Record<string, unknown> {
+  const paid = trade.state === 'SUCCESS';
+  return {
+    appid: trade.appid,
+    mchid: trade.mchid,
+    out_trade_no: trade.outTradeNo,
+    ...(paid && trade.transactionId ? { transaction_id: trade.transactionId } : {}),
+    trade_type: trade.tradeType,
+    trade_state: trade.state,
+    trade_state_desc: tradeStateDescriptions[trade.state],
+    ...(paid ? { bank_type: 'OTHERS', success_time: wechatTime(trade.successTime ?? new Date()) } : {}),
+    attach: '',
+    payer: { openid: trade.payerOpenid ?? trade.openid ?? '' },
+    amount: paid ? { total: trade.total, payer_total: trade.total, currency: 'CNY', payer_currency: 'CNY' } : { total: trade.total, currency: 'CNY' },
+  };
+}
+
+/** The buyer pays: WeChat records the transaction (an H5 buyer gets a stable sandbox openid). */
+export function markWechatTradePaid(trade: WechatTrade): void {
+  if (trade.state === 'SUCCESS') return;
+  trade.state = 'SUCCESS';
+  trade.transactionId = `4200${randomDigits(24)}`;
+  trade.successTime = new Date();
+  trade.payerOpenid = trade.openid ?? sandboxOpenid(trade.appid, 'h5-buyer');
+}
+
+export interface WechatNotificationOverrides {
+  /** Merged over the decrypted transaction (e.g. `{amount: {total: 1}}`, `{mchid: '…'}`). */
+  readonly transaction?: Record<string, unknown>;
+  /** Wechatpay-Timestamp (seconds) to sign with, e.g. 301 s in the past. */
+  readonly timestamp?: number;
+}
+
+/**
+ * The TRANSACTION.SUCCESS notification WeChat sends for a paid trade: the transaction encrypted
+ * with the APIv3 key, the whole body signed with the WeChat Pay key. Built as if paid even when
+ * the trade is not, so tests can ask for a notification that the platform state would contradict.
+ */
+export function wechatNotification(trade: WechatTrade, notifyUrl: string, overrides: WechatNotificationOverrides = {}): SignedNotification {
+  trade.eventId ??= `EV-${randomHex(16)}`;
+  const transaction = {
+    ...transactionOf({ ...trade, state: 'SUCCESS', transactionId: trade.transactionId ?? `4200${randomDigits(24)}`, payerOpenid: trade.payerOpenid ?? trade.openid }),
+    ...overrides.transaction,
+  };
+  const nonce = randomAlphanumeric(12);
+  const body = JSON.stringify({
+    id: trade.eventId,
+    create_time: wechatTime(new Date()),
+    resource_type: 'encrypt-resource',
+    event_type: 'TRANSACTION.SUCCESS',
+    summary: '支付成功',
+    resource: {
+      original_type: 'transaction',
+      algorithm: 'AEAD_AES_256_GCM',
+      ciphertext: aesGcmEncrypt(JSON.stringify(transaction), SANDBOX_WECHAT_APIV3_KEY, nonce, 'transaction'),
+      associated_data: 'transaction',
+      nonce,
+    },
+  });
+  const headers = signedHeaders(body);
+  if (overrides.timestamp !== undefined) {
+    headers['wechatpay-timestamp'] = String(overrides.timestamp);
+    headers['wechatpay-signature'] = rsaSign(`${overrides.timestamp}\n${headers['wechatpay-nonce'] ?? ''}\n${body}\n`, sandboxKeys.wechatPlatformPrivate);
+  }
+  return { url: notifyUrl, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page an h5_url / wap payUrl opens
+
+export interface CheckoutPage {
+  readonly orderId: string;
+  readonly title: string;
+  readonly amount: string;
+  readonly platform: string;
+}
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+/** A minimal cashier page: what the buyer sees, with a button that does what POST /_sandbox/pay does. */
+export function sendCheckoutPage(res: ServerResponse, page: CheckoutPage | undefined, status = 200, error?: string): void {
+  const body = page
+    ? `<h1>${escapeHtml(page.platform)} · sandbox</h1><p>${escapeHtml(page.title)}</p><p>¥${escapeHtml(page.amount)}</p>
+<p>Order <code id="order">${escapeHtml(page.orderId)}</code></p>
+<button onclick="fetch('/_sandbox/pay',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({orderId:document.getElementById('order').textContent})}).then(r=>r.text()).then(t=>{document.getElementById('result').textContent=t})">Pay</button>
+<pre id="result"></pre>`
+    : `<h1>Payment page · sandbox</h1><p>${escapeHtml(error ?? 'No such order.')}</p>`;
+  const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Sandbox checkout</title></head><body>${body}</body></html>`;
+  res.writeHead(page ? status : status === 200 ? 404 : status, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(html)) });
+  res.end(html);
+}

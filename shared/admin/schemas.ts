@@ -1,0 +1,42 @@
+import * as z from 'zod/mini';
+
+/**
+ * Query parameters of the admin lists (contract §11–13). Query values arrive as strings, so
+ * numbers are coerced; a value above a cap is lowered to the cap rather than refused, so a support
+ * tool asking for "everything" still gets a bounded page (the response echoes the limit used).
+ */
+export const ADMIN_PAGE_DEFAULT = 20;
+export const ADMIN_PAGE_MAX = 100;
+export const FAILED_TASKS_DAYS_DEFAULT = 7;
+export const FAILED_TASKS_DAYS_MAX = 90;
+
+const cappedInt = (min: number, max: number, message: string) =>
+  z.pipe(
+    z.coerce.number({ error: message }).check(z.int({ error: message }), z.gte(min, message)),
+    z.transform((value: number) => Math.min(value, max)),
+  );
+
+const limit = z._default(cappedInt(1, ADMIN_PAGE_MAX, 'limit 应为正整数'), ADMIN_PAGE_DEFAULT);
+const offset = z._default(z.coerce.number({ error: 'offset 应为非负整数' }).check(z.int({ error: 'offset 应为非负整数' }), z.gte(0, 'offset 应为非负整数')), 0);
+
+export const adminUsersQuery = z.object({
+  limit,
+  offset,
+  isMember: z.optional(z.enum(['true', 'false'], { error: 'isMember 应为 true 或 false' })),
+});
+
+export const adminTasksQuery = z.object({
+  limit,
+  offset,
+  status: z._default(z.enum(['processing', 'done', 'failed', 'all'], { error: 'status 应为 processing/done/failed/all' }), 'all'),
+  userId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'userId 格式不正确'))),
+});
+
+export const adminFailedTasksQuery = z.object({
+  limit,
+  days: z._default(cappedInt(1, FAILED_TASKS_DAYS_MAX, 'days 应为正整数'), FAILED_TASKS_DAYS_DEFAULT),
+});
+
+export type AdminUsersQuery = z.infer<typeof adminUsersQuery>;
+export type AdminTasksQuery = z.infer<typeof adminTasksQuery>;
+export type AdminFailedTasksQuery = z.infer<typeof adminFailedTasksQuery>;

@@ -1,0 +1,33 @@
+import type { PoolConnection } from 'mysql2/promise';
+import { execute, type Queryable } from '../db/pool';
+
+/**
+ * Short-lived claims (table sweep_claims) for work the sweeper must do outside a transaction — a
+ * vendor call — so an overlapping or retried run skips it instead of calling the vendor twice.
+ * A claim is written inside the transaction that locked the subject's row with FOR UPDATE SKIP
+ * LOCKED, so two runs cannot claim the same subject; it lapses by itself after CLAIM_SECONDS.
+ * Claims only prevent duplicate vendor calls: the outcome is still decided by a conditional UPDATE.
+ */
+export const CLAIM_SECONDS = 120;
+
+export type ClaimKind = 'task' | 'order';
+
+/** SQL fragment: true when `subjectColumn` has no live claim of `kind` (use inside the candidate query). */
+export function unclaimed(kind: ClaimKind, subjectColumn: string): string {
+  return `NOT EXISTS (SELECT 1 FROM sweep_claims c WHERE c.kind = '${kind}' AND c.subject = ${subjectColumn} AND c.claimed_until > NOW(3))`;
+}
+
+export async function claim(connection: PoolConnection, kind: ClaimKind, subjects: readonly string[], seconds = CLAIM_SECONDS): Promise<void> {
+  if (subjects.length === 0) return;
+  await execute(
+    `INSERT INTO sweep_claims (kind, subject, claimed_until) VALUES ${subjects.map(() => '(?, ?, NOW(3) + INTERVAL ? SECOND)').join(', ')}
+     ON DUPLICATE KEY UPDATE claimed_until = VALUES(claimed_until)`,
+    subjects.flatMap((subject) => [kind, subject, seconds]),
+    connection,
+  );
+}
+
+/** Drops a claim once its subject is settled, so the table stays small. */
+export async function releaseClaim(kind: ClaimKind, subject: string, on?: Queryable): Promise<void> {
+  await execute('DELETE FROM sweep_claims WHERE kind = ? AND subject = ?', [kind, subject], on);
+}

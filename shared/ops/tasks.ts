@@ -1,0 +1,215 @@
+import type { PoolConnection } from 'mysql2/promise';
+import { execute, select } from '../db/pool';
+import { asError } from '../errors';
+import { logger } from '../logger';
+import { failureReasons } from '../tasks/failures';
+import { claim, releaseClaim, unclaimed } from './claims';
+import { releaseHolds } from './release';
+import { logTaskMetrics, taskDurationMs } from './metrics';
+import { withSweepTransaction } from './transaction';
+
+/**
+ * Tasks still `processing` after their deadline (tasks.deadline_at, set at creation from the
+ * per-type timeout). A task that can still have a result at the vendor (a RunningHub run with a
+ * vendor task id) gets one last status check, which finishes it if the vendor is done; every other
+ * overdue task fails with 3002 and its quota hold is released — exactly once, whoever else
+ * (client poll, webhook, another sweeper) is looking at the same task.
+ */
+export const TIMEOUT_ERROR_CODE = 3002;
+export const TIMEOUT_ERROR_REASON = failureReasons[TIMEOUT_ERROR_CODE];
+
+export interface OverdueTask {
+  readonly id: string;
+  readonly userId: string;
+  readonly type: string;
+  readonly vendor: string;
+  readonly vendorTaskId: string | null;
+  readonly vendorCost: string | null;
+  readonly createdAt: Date;
+}
+
+/** What the tasks area provides for the tasks that need a vendor call (wired in shared/ops/wiring.ts). */
+export interface LastCheck {
+  /** True when the task can still have a result at its vendor, so it deserves a last check. */
+  needsCheck(task: OverdueTask): boolean;
+  /**
+   * One last vendor check. `finished`: the task is no longer processing (this check or someone
+   * else finished it); `busy`: someone is finishing it right now (copying the results), leave it;
+   * `unfinished`: the vendor is not done (or did not answer), so the task times out.
+   */
+  check(task: OverdueTask): Promise<'finished' | 'busy' | 'unfinished'>;
+  /**
+   * Fails the task with 3002 and releases its hold in one transaction, logging its metrics line;
+   * false when it was already finished.
+   */
+  failTimedOut(task: OverdueTask): Promise<boolean>;
+}
+
+export type TaskBatchResult = {
+  /**
+   * Nothing more for this run: the batch was not full and nothing in it was skipped, or it made no
+   * progress at all (everything it found is being settled elsewhere right now; a later run looks again).
+   */
+  readonly done: boolean;
+  readonly failed: number;
+  readonly checked: number;
+  readonly finishedByCheck: number;
+  readonly busy: number;
+  readonly alreadyFinished: number;
+  readonly checkErrors: number;
+  /** Overdue tasks left for a later batch because their user was being settled elsewhere. */
+  readonly skipped: number;
+};
+
+interface TaskRow {
+  id: string;
+  user_id: string;
+  type: string;
+  vendor: string;
+  vendor_task_id: string | null;
+  vendor_cost: string | null;
+  created_at: Date;
+}
+
+const toTask = (row: TaskRow): OverdueTask => ({
+  id: row.id,
+  userId: row.user_id,
+  type: row.type,
+  vendor: row.vendor,
+  vendorTaskId: row.vendor_task_id,
+  vendorCost: row.vendor_cost,
+  createdAt: row.created_at,
+});
+
+/**
+ * failTask's transition (shared/tasks/transitions.ts: the same UPDATE, then the release) for many
+ * rows this transaction has already locked, so a batch costs a handful of statements and one
+ * commit instead of several per task. Only rows still `processing` change, and only those get a
+ * release; the ledger refuses a second release of the same hold anyway (unique (reference, kind)).
+ */
+async function failLocked(connection: PoolConnection, tasks: readonly OverdueTask[]): Promise<OverdueTask[]> {
+  if (tasks.length === 0) return [];
+  const result = await execute(
+    `UPDATE tasks SET status = 'failed', error_code = ?, error_reason = ?, finished_at = NOW(3), next_poll_at = NULL
+      WHERE id IN (${tasks.map(() => '?').join(', ')}) AND status = 'processing'`,
+    [TIMEOUT_ERROR_CODE, TIMEOUT_ERROR_REASON, ...tasks.map((task) => task.id)],
+    connection,
+  );
+  // The locking read returned these rows as `processing` and nobody can change them before we
+  // commit, so every one of them must have changed; anything else is a bug, and rolling back is safe.
+  if (result.affectedRows !== tasks.length) throw new Error(`sweeper: expected to fail ${tasks.length} locked tasks, changed ${result.affectedRows}`);
+  const released = await releaseHolds(
+    connection,
+    tasks.map((task) => ({ userId: task.userId, reference: task.id })),
+  );
+  // Only a task without an open hold (data from before the ledger) is missing here; nothing to return then.
+  for (const task of tasks) if (!released.has(task.id)) logger.warn('sweeper: failed task had no open hold to release', { taskId: task.id });
+  return [...tasks];
+}
+
+/**
+ * Keeps the tasks whose user row this transaction could lock without waiting. A user row locked
+ * elsewhere belongs to another sweeper's batch (or a request settling that user's quota); its
+ * tasks stay locked by us until commit, so nobody else takes them meanwhile, and come back in a
+ * later batch. Without this, two batches that share users settle one after the other (each holds
+ * its users until commit), which halves what two overlapping runs get done.
+ */
+async function withLockedUsers(connection: PoolConnection, tasks: readonly OverdueTask[]): Promise<OverdueTask[]> {
+  const userIds = [...new Set(tasks.map((task) => task.userId))].sort();
+  if (userIds.length === 0) return [];
+  const locked = await select<{ id: string }>(`SELECT id FROM users WHERE id IN (${userIds.map(() => '?').join(', ')}) FOR UPDATE SKIP LOCKED`, userIds, connection);
+  const lockedIds = new Set(locked.map((row) => row.id));
+  return tasks.filter((task) => lockedIds.has(task.userId));
+}
+
+/**
+ * One batch: lock up to `batchSize` overdue, unclaimed tasks with FOR UPDATE SKIP LOCKED (rows
+ * another run or a finishing request holds are skipped, not waited for); fail the ones with nothing
+ * to check in the same short transaction; claim the ones to check and check them after commit,
+ * without holding any lock during the vendor call.
+ */
+export async function sweepOverdueTasks(batchSize: number, deadline: number, lastCheck: LastCheck): Promise<TaskBatchResult> {
+  const { failed, toCheck, taken, skipped } = await withSweepTransaction(async (connection) => {
+    const rows = await select<TaskRow>(
+      `SELECT id, user_id, type, vendor, vendor_task_id, vendor_cost, created_at FROM tasks
+        WHERE status = 'processing' AND deadline_at <= NOW(3) AND ${unclaimed('task', 'tasks.id')}
+        ORDER BY deadline_at LIMIT ? FOR UPDATE SKIP LOCKED`,
+      [batchSize],
+      connection,
+    );
+    const tasks = rows.map(toTask);
+    const checks = tasks.filter((task) => lastCheck.needsCheck(task));
+    const plain = await withLockedUsers(
+      connection,
+      tasks.filter((task) => !lastCheck.needsCheck(task)),
+    );
+    await claim(
+      connection,
+      'task',
+      checks.map((task) => task.id),
+    );
+    const skipped = tasks.length - checks.length - plain.length;
+    return { failed: await failLocked(connection, plain), toCheck: checks, taken: rows.length, skipped };
+  });
+  for (const task of failed) logTimeout(task);
+
+  let finishedByCheck = 0;
+  let busy = 0;
+  let alreadyFinished = 0;
+  let checkErrors = 0;
+  let failedAfterCheck = 0;
+  let checked = 0;
+  // Bounded parallelism: vendor round trips dominate, and the vendor should not see a burst.
+  const queue = [...toCheck];
+  const worker = async (): Promise<void> => {
+    for (let task = queue.shift(); task; task = queue.shift()) {
+      // Out of time: leave the rest claimed; the claim lapses and a later run takes them.
+      if (Date.now() >= deadline) return;
+      checked += 1;
+      try {
+        const outcome = await lastCheck.check(task);
+        if (outcome === 'busy') {
+          // Keep the claim: it lapses after the finisher's lease would, and a later run looks again.
+          busy += 1;
+          continue;
+        }
+        if (outcome === 'finished') finishedByCheck += 1;
+        else if (await lastCheck.failTimedOut(task)) failedAfterCheck += 1;
+        else alreadyFinished += 1;
+        await releaseClaim('task', task.id);
+      } catch (error) {
+        checkErrors += 1;
+        logger.error('sweeper: last check failed; the task stays for a later run', { taskId: task.id, error: asError(error) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, toCheck.length) }, worker));
+
+  if (checkErrors > 0 && checkErrors === checked) throw new Error(`every last vendor check in the batch failed (${checkErrors})`);
+  const progress = failed.length + toCheck.length;
+  return {
+    done: (taken < batchSize && skipped === 0) || progress === 0,
+    failed: failed.length + failedAfterCheck,
+    checked,
+    finishedByCheck,
+    busy,
+    alreadyFinished,
+    checkErrors,
+    skipped,
+  };
+}
+
+/** The metrics line of a task the sweeper timed out. */
+export function logTimeout(task: OverdueTask): void {
+  logTaskMetrics({
+    taskId: task.id,
+    userId: task.userId,
+    type: task.type,
+    vendor: task.vendor,
+    outcome: 'failed',
+    errorCode: TIMEOUT_ERROR_CODE,
+    durationMs: taskDurationMs(task.createdAt),
+    vendorCost: task.vendorCost,
+    finishedBy: 'sweeper',
+  });
+}

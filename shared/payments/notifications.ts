@@ -1,0 +1,121 @@
+import { asError } from '../errors';
+import { logger } from '../logger';
+import { paymentClients } from './clients';
+import { securityEvent, settleReport, type Settlement } from './settlement';
+import type { Channel } from './types';
+import { wechatReport } from './wechat-pay';
+
+/**
+ * POST /membership/payment-callback: one URL for both platforms (WeChat's notify_url may not carry
+ * a query string), told apart by the request. Each platform gets the reply it is specified to
+ * read (payments.md §1.5, §2.2):
+ *   WeChat: 204 with no body when handled; 4xx/5xx with {"code":"FAIL","message":…} otherwise,
+ *           which makes WeChat deliver again later.
+ *   Alipay: exactly `success` when handled; `fail` otherwise (Alipay re-sends anything else).
+ * Nothing here trusts the request before its signature verified; nothing throws to the caller.
+ */
+export interface CallbackReply {
+  readonly status: number;
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface IncomingNotification {
+  /** Lower-cased header names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The raw body bytes, as signed. */
+  readonly body: Buffer;
+}
+
+const wechatAck: CallbackReply = { status: 204, body: '', headers: {} };
+const wechatFail = (status: number, message: string): CallbackReply => ({
+  status,
+  body: JSON.stringify({ code: 'FAIL', message }),
+  headers: { 'content-type': 'application/json; charset=utf-8' },
+});
+const alipayReply = (status: number, body: 'success' | 'fail'): CallbackReply => ({ status, body, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+
+/** Which platform sent this: WeChat signs in Wechatpay-* headers; Alipay posts a signed form. */
+export function platformOf(notification: IncomingNotification): Channel | undefined {
+  const { headers, body } = notification;
+  if (Object.keys(headers).some((name) => name.startsWith('wechatpay-'))) return 'wx';
+  const contentType = headers['content-type'] ?? '';
+  if (/application\/x-www-form-urlencoded/i.test(contentType)) return 'alipay';
+  if (/application\/json/i.test(contentType)) return 'wx';
+  const start = body.subarray(0, 1).toString('utf8');
+  if (start === '{') return 'wx';
+  if (/(^|&)sign=/.test(body.toString('utf8'))) return 'alipay';
+  return undefined;
+}
+
+export async function handlePaymentNotification(notification: IncomingNotification): Promise<CallbackReply> {
+  const platform = platformOf(notification);
+  if (platform === 'alipay') return handleAlipay(notification);
+  if (platform === 'wx') return handleWechat(notification);
+  logger.warn('payment callback of no known platform', { contentType: notification.headers['content-type'] ?? null, bytes: notification.body.length });
+  return wechatFail(400, 'unrecognised notification');
+}
+
+function wechatReplyFor(settlement: Settlement): CallbackReply {
+  switch (settlement.outcome) {
+    case 'credited':
+    case 'already-paid':
+    case 'not-paid':
+      // Re-sending cannot change anything here, so WeChat may stop.
+      return wechatAck;
+    case 'unknown-order':
+      return wechatFail(404, 'order not found');
+    case 'mismatch':
+      return wechatFail(400, 'notification does not match the order');
+  }
+}
+
+async function handleWechat(notification: IncomingNotification): Promise<CallbackReply> {
+  try {
+    const reading = paymentClients.wechatPay.readNotification(notification.headers, notification.body);
+    switch (reading.kind) {
+      case 'rejected':
+        switch (reading.reason) {
+          case 'probe':
+            logger.info('wechat pay signature probe answered');
+            return wechatFail(401, 'signature verification failed');
+          case 'missing-headers':
+          case 'malformed':
+            logger.warn('malformed wechat pay notification', { reason: reading.reason });
+            return wechatFail(400, 'malformed notification');
+          case 'undecryptable':
+            // The signature verified, so this is WeChat's; a resource we cannot open means our APIv3 key is wrong.
+            logger.error('wechat pay notification could not be decrypted (check WECHAT_APIV3_KEY)');
+            return wechatFail(400, 'resource could not be decrypted');
+          default:
+            securityEvent({ channel: 'wx', source: 'notification', reason: reading.reason });
+            return wechatFail(401, 'signature verification failed');
+        }
+      case 'ignored':
+        logger.info('wechat pay notification of another kind acknowledged', { eventType: reading.eventType, eventId: reading.eventId });
+        return wechatAck;
+      case 'transaction':
+        return wechatReplyFor(await settleReport(wechatReport(reading.transaction), 'notification'));
+    }
+  } catch (error) {
+    logger.error('wechat pay notification failed', { error: asError(error) });
+    return wechatFail(500, 'internal error');
+  }
+}
+
+async function handleAlipay(notification: IncomingNotification): Promise<CallbackReply> {
+  try {
+    const reading = paymentClients.alipay.readNotification(notification.body);
+    if (reading.kind === 'rejected') {
+      if (reading.reason === 'bad-signature') securityEvent({ channel: 'alipay', source: 'notification', reason: 'bad signature' });
+      else logger.warn('malformed alipay notification');
+      return alipayReply(400, 'fail');
+    }
+    const settlement = await settleReport(reading.report, 'notification');
+    if (settlement.outcome === 'unknown-order' || settlement.outcome === 'mismatch') return alipayReply(400, 'fail');
+    return alipayReply(200, 'success');
+  } catch (error) {
+    logger.error('alipay notification failed', { error: asError(error) });
+    return alipayReply(500, 'fail');
+  }
+}

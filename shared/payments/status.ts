@@ -1,0 +1,38 @@
+import { config } from '../config';
+import { withExpiryApplied } from '../quota/membership';
+import { findUserById, toPublicUser, type PublicUser, type UserRow } from '../users';
+import { reconcileAwaitingOrders } from './reconcile';
+
+/** GET /membership/status, field for field as the contract (seeds/000 §5). */
+export interface MembershipStatus {
+  readonly isMember: PublicUser['isMember'];
+  readonly quota_remaining: PublicUser['quota_remaining'];
+  readonly quota_expireAt: PublicUser['quota_expireAt'];
+  /** Whole days until the membership ends, rounded up (30 right after buying 30 days); 0 when not a member. */
+  readonly expireDays: number;
+  /** Current price of one membership order, in fen. */
+  readonly price: number;
+}
+
+const dayMs = 86_400_000;
+
+/**
+ * The caller's membership: pending orders whose notification is overdue are first settled with
+ * their platform (throttled), then expiry is applied on read and recorded in the ledger, and the
+ * three shared fields come from toPublicUser, exactly as GET /auth/me derives them.
+ */
+export async function membershipStatus(caller: UserRow): Promise<MembershipStatus> {
+  const credited = await reconcileAwaitingOrders(caller.id);
+  const current = credited > 0 ? ((await findUserById(caller.id)) ?? caller) : caller;
+  const now = new Date();
+  const user = await withExpiryApplied(current, now);
+  const shown = toPublicUser(user, now);
+  const expiresAt = user.member_expires_at?.getTime();
+  return {
+    isMember: shown.isMember,
+    quota_remaining: shown.quota_remaining,
+    quota_expireAt: shown.quota_expireAt,
+    expireDays: shown.isMember && expiresAt !== undefined ? Math.ceil((expiresAt - now.getTime()) / dayMs) : 0,
+    price: config().MEMBERSHIP_PRICE_FEN,
+  };
+}

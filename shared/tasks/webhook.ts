@@ -1,0 +1,26 @@
+import { NotFoundError } from '../errors';
+import { findTask, findTaskByWebhookToken, type TaskStatus } from './repository';
+import { checkRunningHubTask } from './runninghub';
+import { isWebhookToken } from './schemas';
+
+/**
+ * POST /task/runninghub-callback?token=…: RunningHub's TASK_END webhook. It is unsigned
+ * (vendors.md §1.10), so it is only a hint: the token (256 random bits, one per task) picks the
+ * task, and the outcome always comes from re-asking /outputs — exactly what a poll does, minus
+ * the throttle. Deliveries repeat; every repeat is a no-op once the task is settled.
+ * Answers the task's status, or `retry` when the vendor could not be asked yet (a non-2xx makes
+ * RunningHub deliver again).
+ */
+export async function handleRunningHubCallback(token: string, body: Buffer): Promise<TaskStatus | 'retry'> {
+  const task = isWebhookToken(token) ? await findTaskByWebhookToken(token) : undefined;
+  if (!task) throw new NotFoundError();
+  // The body's id, read as text (a 19-digit number must not pass through a JS number), must be
+  // this task's; a mismatch means the token leaked into someone else's call.
+  const claimed = /"taskId"\s*:\s*"?(\d{1,32})"?/.exec(body.toString('utf8'))?.[1];
+  if (claimed && task.vendor_task_id && claimed !== task.vendor_task_id) throw new NotFoundError();
+  if (task.status !== 'processing') return task.status;
+  const outcome = await checkRunningHubTask(task, { force: true });
+  // not-started: the create request has not stored the vendor's id yet; error: vendor unreachable.
+  if (outcome === 'not-started' || outcome === 'error') return 'retry';
+  return (await findTask(task.id))?.status ?? task.status;
+}

@@ -1,0 +1,113 @@
+import type { ObjectStore } from './cos';
+import { cosError } from './cos';
+import { VendorError } from './vendor-error';
+
+/**
+ * Tencent Cloud Infinite (数据万象) on COS objects, through the COS SDK client (vendors.md §2,
+ * docs/sandbox-wire-formats.md §3): image facts, moderation, labels and persistent processing.
+ */
+export interface CloudInfinite {
+  /** Format and size from the object's bytes. Throws VendorError `InvalidImageFormat`-like codes when not an image. */
+  imageInfo(key: string): Promise<ImageInfo>;
+  moderate(key: string): Promise<ModerationResult>;
+  detectLabels(key: string): Promise<ImageLabel[]>;
+  /** Runs one Pic-Operations rule on `sourceKey`, writing `outputKey`. */
+  process(sourceKey: string, outputKey: string, rule: string): Promise<{ key: string; size: number | undefined }>;
+}
+
+export interface ImageInfo {
+  /** Lower case: jpeg, png, gif, webp, bmp, … */
+  readonly format: string;
+  readonly width: number;
+  readonly height: number;
+  readonly size: number;
+}
+
+/** `Result`: 0 normal, 1 violating, 2 suspicious (needs human review). */
+export interface ModerationResult {
+  readonly result: 0 | 1 | 2;
+  readonly label: string;
+  readonly score: number;
+}
+
+export interface ImageLabel {
+  readonly name: string;
+  readonly confidence: number;
+  /** FirstCategory / SecondCategory where the scene list gives them. */
+  readonly categories: readonly string[];
+}
+
+type Parsed = Record<string, unknown>;
+
+const asArray = (value: unknown): unknown[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
+const asRecord = (value: unknown): Parsed => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Parsed) : {});
+const asText = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
+
+/** Every label list in a detect-label answer: the legacy `Labels` and the per-scene lists. */
+export function parseLabels(result: Parsed): ImageLabel[] {
+  const lists = ['Labels', 'CameraLabels', 'WebLabels', 'AlbumLabels', 'NewsLabels'];
+  return lists.flatMap((name) =>
+    // The SDK's XML parser gives an object, not an array, for a single element.
+    asArray(result[name]).map((entry) => {
+      const label = asRecord(entry);
+      return {
+        name: asText(label.Name),
+        confidence: Number(asText(label.Confidence) || 0),
+        categories: [asText(label.FirstCategory), asText(label.SecondCategory)].filter(Boolean),
+      };
+    }),
+  );
+}
+
+export function cloudInfinite(store: ObjectStore, region: string): CloudInfinite {
+  const request = async (key: string, params: { Method: string; Query?: Record<string, string>; Action?: string; Headers?: Record<string, string> }): Promise<Parsed> => {
+    const cos = await store.client();
+    try {
+      return (await cos.request({ Bucket: store.bucket, Region: region, Key: key, ...params })) as Parsed;
+    } catch (error) {
+      throw cosError('ci', error);
+    }
+  };
+
+  return {
+    async imageInfo(key) {
+      // The SDK sends `?imageInfo` for an Action; the body is JSON with every value a string.
+      const data = await request(key, { Method: 'GET', Action: 'imageInfo' });
+      const body = asRecord(typeof data.Body === 'string' ? safeJson(data.Body) : data.Body ?? data);
+      const format = asText(body.format).toLowerCase();
+      if (!format) throw new VendorError('ci', 'UnexpectedResponse', 'imageInfo answer has no format');
+      return { format, width: Number(body.width), height: Number(body.height), size: Number(body.size) };
+    },
+
+    async moderate(key) {
+      const data = await request(key, { Method: 'GET', Query: { 'ci-process': 'sensitive-content-recognition' } });
+      const result = asRecord(data.RecognitionResult);
+      const value = Number(asText(result.Result));
+      if (value !== 0 && value !== 1 && value !== 2) throw new VendorError('ci', 'UnexpectedResponse', 'moderation answer has no Result');
+      return { result: value, label: asText(result.Label), score: Number(asText(result.Score) || 0) };
+    },
+
+    async detectLabels(key) {
+      const data = await request(key, { Method: 'GET', Query: { 'ci-process': 'detect-label' } });
+      return parseLabels(asRecord(data.RecognitionResult));
+    },
+
+    async process(sourceKey, outputKey, rule) {
+      const operations = { is_pic_info: 0, rules: [{ fileid: `/${outputKey}`, rule }] };
+      const data = await request(sourceKey, { Method: 'POST', Action: 'image_process', Headers: { 'Pic-Operations': JSON.stringify(operations) } });
+      const results = asArray(asRecord(asRecord(data.UploadResult).ProcessResults).Object).map(asRecord);
+      const written = results.find((entry) => asText(entry.Key).replace(/^\//, '') === outputKey);
+      if (!written) throw new VendorError('ci', 'UnexpectedResponse', 'image_process answer does not list the output');
+      const size = Number(asText(written.Size));
+      return { key: outputKey, size: Number.isFinite(size) ? size : undefined };
+    },
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
+}

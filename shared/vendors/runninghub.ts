@@ -1,0 +1,110 @@
+import { VendorError } from './vendor-error';
+
+/**
+ * RunningHub's legacy workflow API (vendors.md §1, docs/sandbox-wire-formats.md §4): every call is
+ * a JSON POST with the key in the body, answered HTTP 200 with `{code, msg, data}`.
+ */
+export interface RunningHubClient {
+  /** Starts a workflow run; the vendor task id is a 19-digit string (never a JS number). */
+  create(request: { workflowId: string; nodeInfoList: NodeInfo[]; webhookUrl?: string }): Promise<{ taskId: string }>;
+  outputs(taskId: string): Promise<RunningHubOutcome>;
+}
+
+export interface NodeInfo {
+  readonly nodeId: string;
+  readonly fieldName: string;
+  readonly fieldValue: string;
+}
+
+export type RunningHubOutcome =
+  | { readonly state: 'pending' }
+  | { readonly state: 'failed'; readonly reason: string }
+  | { readonly state: 'success'; readonly files: readonly OutputFile[]; readonly cost: string | undefined };
+
+export interface OutputFile {
+  readonly url: string;
+  readonly fileType: string;
+}
+
+interface Envelope {
+  code?: unknown;
+  msg?: unknown;
+  data?: unknown;
+}
+
+const pendingMessages = new Set(['APIKEY_TASK_IS_RUNNING', 'APIKEY_TASK_IS_QUEUED']);
+const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
+
+/** Reads `/outputs` (and the webhook's eventData, which has the same shape) into an outcome. */
+export function parseOutputs(envelope: Envelope): RunningHubOutcome {
+  const msg = text(envelope.msg);
+  const code = Number(envelope.code);
+  // RunningHub's own client matches these on msg: some answers carry code 0 with them.
+  if (pendingMessages.has(msg) || code === 804 || code === 813) return { state: 'pending' };
+  if (code === 805) {
+    const failed = (envelope.data as { failedReason?: Record<string, unknown> } | null)?.failedReason ?? {};
+    // Only the node and the message: tracebacks and inputs may hold URLs or keys.
+    const where = text(failed.node_name) || text(failed.node_id);
+    const message = text(failed.exception_message) || msg || 'task failed';
+    return { state: 'failed', reason: where ? `${where}: ${message}` : message };
+  }
+  if (code === 807) return { state: 'failed', reason: 'task not found at RunningHub' };
+  if (code !== 0) throw new VendorError('runninghub', msg || String(envelope.code), `outputs answered ${String(envelope.code)} ${msg}`);
+  if (envelope.data === null || envelope.data === undefined) return { state: 'pending' };
+  if (!Array.isArray(envelope.data)) throw new VendorError('runninghub', 'UnexpectedResponse', 'outputs data is not a list');
+  const entries = envelope.data as Record<string, unknown>[];
+  const files = entries.map((entry) => ({ url: text(entry.fileUrl), fileType: text(entry.fileType).toLowerCase() })).filter((file) => /^https?:\/\//.test(file.url));
+  if (files.length === 0) return { state: 'failed', reason: 'workflow finished without outputs' };
+  const cost = entries.map((entry) => text(entry.consumeCoins)).find(Boolean) ?? entries.map((entry) => text(entry.taskCostTime)).find(Boolean);
+  return { state: 'success', files, cost: cost ? cost.slice(0, 32) : undefined };
+}
+
+export interface RunningHubOptions {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  readonly timeoutMs?: number;
+}
+
+export function runningHubClient(options: RunningHubOptions): RunningHubClient {
+  const post = async (path: string, body: object): Promise<{ envelope: Envelope; raw: string }> => {
+    let raw: string;
+    try {
+      const response = await fetch(`${options.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ apiKey: options.apiKey, ...body }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+      });
+      raw = await response.text();
+      if (!response.ok) throw new VendorError('runninghub', `HTTP_${response.status}`, `${path} answered HTTP ${response.status}`, response.status);
+    } catch (error) {
+      if (error instanceof VendorError) throw error;
+      throw new VendorError('runninghub', 'NetworkError', `${path}: ${(error as Error).message}`);
+    }
+    try {
+      return { envelope: JSON.parse(raw) as Envelope, raw };
+    } catch {
+      throw new VendorError('runninghub', 'UnexpectedResponse', `${path} answered non-JSON`);
+    }
+  };
+
+  return {
+    async create({ workflowId, nodeInfoList, webhookUrl }) {
+      const { envelope, raw } = await post('/task/openapi/create', { workflowId, nodeInfoList, ...(webhookUrl ? { webhookUrl } : {}) });
+      const msg = text(envelope.msg);
+      if (Number(envelope.code) !== 0) throw new VendorError('runninghub', msg || String(envelope.code), `create answered ${String(envelope.code)} ${msg}`);
+      // The id is a 19-digit number the docs also type as integer: read it from the raw text so
+      // JSON.parse can never round it (vendors.md §1.4).
+      const taskId = /"taskId"\s*:\s*"?(\d{1,32})"?/.exec(raw)?.[1];
+      const data = (envelope.data ?? {}) as Record<string, unknown>;
+      if (!taskId) throw new VendorError('runninghub', 'UnexpectedResponse', 'create answered without a taskId');
+      if (text(data.taskStatus) === 'FAILED') throw new VendorError('runninghub', 'TASK_FAILED_AT_CREATE', 'create answered taskStatus FAILED');
+      return { taskId };
+    },
+
+    async outputs(taskId) {
+      const { envelope } = await post('/task/openapi/outputs', { taskId });
+      return parseOutputs(envelope);
+    },
+  };
+}

@@ -1,0 +1,184 @@
+import COS from 'cos-nodejs-sdk-v5';
+import * as jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { createConnection } from 'mysql2/promise';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { checkLedgerInvariants } from '../../shared/quota/ledger';
+import { jpegImage } from '../helpers/images';
+import { api, startStack, type RunningStack } from '../helpers/stack';
+
+/**
+ * The issue's "done when" against `npm run dev`: log in, buy, get upload keys, upload a real JPEG
+ * with cos-nodejs-sdk-v5, run basic_clean and model_pose12 to done, and see the quota move
+ * 100 → 98; RunningHub calls the webhook back over HTTP on the dev gateway.
+ */
+let stack: RunningStack;
+
+beforeAll(async () => {
+  stack = await startStack({ SANDBOX_RUNNINGHUB_DELAY_MS: '300' });
+});
+
+afterEach(async () => {
+  // The ledger invariants, checked in the stack's own database.
+  const connection = await createConnection({ uri: stack.databaseUrl });
+  try {
+    expect(await checkLedgerInvariants(connection)).toEqual([]);
+  } finally {
+    await connection.end();
+  }
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+interface StsAnswer {
+  credentials: { tmpSecretId: string; tmpSecretKey: string; sessionToken: string };
+  expiredTime: number;
+  bucket: string;
+  region: string;
+  allowPrefix: string;
+  taskId: string;
+  cosDomain: string;
+}
+
+async function sandbox(path: string, body?: unknown) {
+  const response = await fetch(`${stack.sandbox}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+async function loginAndBuy(phone: string): Promise<string> {
+  await api(stack.api, 'POST', '/auth/send-code', { body: { phone } });
+  const sms = await sandbox(`/_sandbox/sms/latest?phone=${phone}`);
+  const login = await api(stack.api, 'POST', '/auth/login', { body: { phone, code: sms.json.code } });
+  const token = String(login.json.data?.token);
+  const purchase = await api(stack.api, 'POST', '/membership/purchase', { token, body: { channel: 'alipay' } });
+  expect(purchase.status).toBe(200);
+  // The buyer opens the Alipay page (which makes the trade known), then pays there.
+  const payParams = purchase.json.data?.payParams as { payUrl: string };
+  expect((await fetch(payParams.payUrl)).status).toBe(200);
+  const paid = await fetch(`${stack.sandbox}/_sandbox/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderId: purchase.json.data?.orderId }) });
+  expect([paid.status, await paid.text()]).toEqual([200, 'success']);
+  return token;
+}
+
+function browserCos(keys: StsAnswer): COS {
+  return new COS({
+    Domain: keys.cosDomain,
+    Protocol: 'http:',
+    getAuthorization: (_options, callback) =>
+      callback({
+        TmpSecretId: keys.credentials.tmpSecretId,
+        TmpSecretKey: keys.credentials.tmpSecretKey,
+        SecurityToken: keys.credentials.sessionToken,
+        StartTime: Math.floor(Date.now() / 1000),
+        ExpiredTime: keys.expiredTime,
+      }),
+  });
+}
+
+async function upload(token: string): Promise<{ keys: StsAnswer; key: string }> {
+  const sts = await api(stack.api, 'GET', '/media/sts', { token });
+  expect(sts.status).toBe(200);
+  const keys = sts.json.data as unknown as StsAnswer;
+  const key = `${keys.allowPrefix}original.jpg`;
+  await browserCos(keys).putObject({ Bucket: keys.bucket, Region: keys.region, Key: key, Body: jpegImage({ width: 160, height: 120 }), ContentType: 'image/jpeg' });
+  return { keys, key };
+}
+
+async function decode(url: string): Promise<{ width: number; height: number }> {
+  const bytes = Buffer.from(await (await fetch(url)).arrayBuffer());
+  return bytes[0] === 0xff ? jpeg.decode(bytes, { useTArray: true }) : PNG.sync.read(bytes);
+}
+
+async function waitForSettled(token: string, taskId: string) {
+  for (;;) {
+    const answer = await api(stack.api, 'GET', `/task/${taskId}`, { token });
+    if (answer.json.data?.status !== 'processing') return answer;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function quota(token: string): Promise<unknown> {
+  return (await api(stack.api, 'GET', '/auth/me', { token })).json.data?.quota_remaining;
+}
+
+describe('uploads and tasks on the local stack (npm run dev)', () => {
+  it('buys, uploads with STS keys, runs basic_clean and model_pose12 to done, spends 2 of 100', async () => {
+    // Arrange
+    const token = await loginAndBuy('13800138001');
+    const before = await quota(token);
+
+    // Act: basic_clean
+    const first = await upload(token);
+    const outside = await browserCos(first.keys)
+      .putObject({ Bucket: first.keys.bucket, Region: first.keys.region, Key: `input/someoneelse/${first.keys.taskId}/x.jpg`, Body: jpegImage() })
+      .then(() => 200, (error: { statusCode?: number }) => error.statusCode);
+    const clean = await api(stack.api, 'POST', '/task/create', { token, body: { type: 'basic_clean', inputImageUrl: first.key, params: { template: 'white_bg' } } });
+    const cleanRead = await api(stack.api, 'GET', `/task/${first.keys.taskId}`, { token });
+
+    // Act: model_pose12
+    const second = await upload(token);
+    const pose = await api(stack.api, 'POST', '/task/create', { token, body: { type: 'model_pose12', inputImageUrl: second.key, params: { scene: 'street', category: 'hoodie' } } });
+    const poseDone = await waitForSettled(token, second.keys.taskId);
+
+    // Act: the first task again
+    const repeat = await api(stack.api, 'POST', '/task/create', { token, body: { type: 'basic_clean', inputImageUrl: first.key, params: { template: 'white_bg' } } });
+    const after = await quota(token);
+
+    // Assert
+    expect(before).toBe(100);
+    expect(outside).toBe(403);
+    expect(clean.json.data).toMatchObject({ taskId: first.keys.taskId, status: 'done' });
+    const cleanUrls = cleanRead.json.data?.resultUrls as string[];
+    expect(cleanUrls).toHaveLength(1);
+    expect(await decode(cleanUrls[0] ?? '')).toMatchObject({ width: 160, height: 120 });
+    expect(pose.json.data).toMatchObject({ taskId: second.keys.taskId, status: 'processing' });
+    expect(poseDone.json.data?.status).toBe('done');
+    const frames = poseDone.json.data?.resultUrls as string[];
+    expect(frames).toHaveLength(12);
+    for (const url of frames) expect((await decode(url)).width).toBeGreaterThan(0);
+    expect(repeat.json.data).toEqual(clean.json.data);
+    expect(after).toBe(98);
+  });
+
+  it('lets the RunningHub webhook finish a task over HTTP before anyone polls', async () => {
+    // Arrange
+    const token = await loginAndBuy('13800138002');
+    const { keys, key } = await upload(token);
+
+    // Act: create, then only watch the sandbox until its webhook delivery was answered
+    await api(stack.api, 'POST', '/task/create', { token, body: { type: 'model_pose12', inputImageUrl: key, params: { scene: 'indoor', category: 'coat' } } });
+    let delivered: { status?: number } | undefined;
+    while (!delivered) {
+      const tasks = (await sandbox('/_sandbox/runninghub/tasks')).json.tasks as { webhookUrl: string | null; webhookDeliveries: { status?: number }[] }[];
+      delivered = tasks.find((task) => task.webhookUrl?.includes('/task/runninghub-callback?token='))?.webhookDeliveries.find((delivery) => delivery.status !== undefined);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const read = await api(stack.api, 'GET', `/task/${keys.taskId}`, { token });
+
+    // Assert
+    expect(delivered.status).toBe(200);
+    expect(read.json.data?.status).toBe('done');
+  });
+
+  it('fails a RunningHub run with 3003 and gives the quota back', async () => {
+    // Arrange
+    const token = await loginAndBuy('13800138003');
+    const { keys, key } = await upload(token);
+    await sandbox('/_sandbox/faults', { runninghub: 'fail' });
+
+    // Act
+    await api(stack.api, 'POST', '/task/create', { token, body: { type: 'model_pose12', inputImageUrl: key, params: { scene: 'street', category: 'shoes' } } });
+    const failed = await waitForSettled(token, keys.taskId);
+    await sandbox('/_sandbox/faults', { runninghub: 'ok' });
+
+    // Assert
+    expect(failed.json.data).toMatchObject({ status: 'failed', errorCode: 3003 });
+    expect(await quota(token)).toBe(100);
+  });
+});
