@@ -2,9 +2,6 @@ import { defineEndpoint } from '../../shared/http/endpoint';
 import { ok } from '../../shared/http/respond';
 import { issueUploadKeys } from '../../shared/media/sts';
 import { stsQuery } from '../../shared/tasks/schemas';
-import { taskServices } from '../../shared/tasks/services';
-
-taskServices(); // a missing production setting stops the function at cold start, not mid-request
 
 /** GET /media/sts?taskId=… — temporary keys that can only PUT under input/{userId}/{taskId}/. */
 export const { handler, main_handler } = defineEndpoint({

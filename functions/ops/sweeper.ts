@@ -1,7 +1,7 @@
 import { config } from '../../shared/config';
 import { defineTimer } from '../../shared/http/timer';
 import { runSweep, sweepSteps } from '../../shared/ops/sweeper';
-import { runningHubLastCheck } from '../../shared/ops/wiring';
+import { orderReconciliation, runningHubLastCheck } from '../../shared/ops/wiring';
 
 /**
  * The timeout sweeper, every minute (EventBridge schedule on AWS, SCF timer trigger on Tencent):
@@ -15,5 +15,5 @@ const settings = config();
 export const { handler, main_handler } = defineTimer({
   route: 'ops-sweeper',
   maxBudgetMs: () => settings.SWEEP_TIME_BUDGET_MS,
-  run: ({ deadline }) => runSweep(sweepSteps(settings, { lastCheck: runningHubLastCheck }), deadline),
+  run: ({ deadline }) => runSweep(sweepSteps(settings, { lastCheck: runningHubLastCheck, orders: orderReconciliation(settings.SWEEP_BATCH_SIZE) }), deadline),
 });

@@ -2,9 +2,6 @@ import { defineEndpoint } from '../../shared/http/endpoint';
 import { ok } from '../../shared/http/respond';
 import { createTask } from '../../shared/tasks/create';
 import { createTaskBody } from '../../shared/tasks/schemas';
-import { taskServices } from '../../shared/tasks/services';
-
-taskServices(); // a missing production setting stops the function at cold start, not mid-request
 
 /** POST /task/create — holds 1 quota and starts basic_clean (synchronously) or model_pose12. */
 export const { handler, main_handler } = defineEndpoint({

@@ -2,9 +2,6 @@ import { defineEndpoint } from '../../shared/http/endpoint';
 import { ok } from '../../shared/http/respond';
 import { readTask } from '../../shared/tasks/read';
 import { taskParams } from '../../shared/tasks/schemas';
-import { taskServices } from '../../shared/tasks/services';
-
-taskServices(); // a missing production setting stops the function at cold start, not mid-request
 
 /** GET /task/{taskId} — the caller's task; others' answer 404 as if missing. */
 export const { handler, main_handler } = defineEndpoint({

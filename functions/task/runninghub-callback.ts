@@ -1,10 +1,7 @@
 import { defineEndpoint } from '../../shared/http/endpoint';
 import { ok, raw } from '../../shared/http/respond';
 import { callbackQuery } from '../../shared/tasks/schemas';
-import { taskServices } from '../../shared/tasks/services';
 import { handleRunningHubCallback } from '../../shared/tasks/webhook';
-
-taskServices(); // a missing production setting stops the function at cold start, not mid-request
 
 /** POST /task/runninghub-callback?token=… — RunningHub's webhook; public, the token picks the task. */
 export const { handler, main_handler } = defineEndpoint<Buffer, { token: string }, undefined, 'public'>({

@@ -10,6 +10,7 @@ import { registerCos } from './cos';
 import { registerPayControl } from './pay-control';
 import { createRequestContext, HttpError, Router, sendJson } from './router';
 import { registerRunningHub } from './runninghub';
+import { registerScf } from './scf';
 import { registerSms } from './sms';
 import { SandboxState } from './state';
 import { registerSts } from './sts';
@@ -56,7 +57,7 @@ export interface SandboxModuleContext {
 export type SandboxModule = (ctx: SandboxModuleContext) => void;
 
 /** Add later vendors (STS, COS, CI, RunningHub, WeChat Pay, Alipay, SCF) here. */
-const VENDOR_MODULES: readonly SandboxModule[] = [registerControl, registerSms, registerSts, registerCos, registerRunningHub, registerWechatPay, registerWechatOAuth, registerAlipay, registerPayControl];
+const VENDOR_MODULES: readonly SandboxModule[] = [registerControl, registerSms, registerSts, registerCos, registerRunningHub, registerWechatPay, registerWechatOAuth, registerAlipay, registerPayControl, registerScf];
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const state = new SandboxState();

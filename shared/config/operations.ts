@@ -8,7 +8,7 @@ import { int, optionalText, setting, text } from './define';
  */
 export const operationsSettings = {
   SWEEP_BATCH_SIZE: setting(int(200, 1), 'Rows the sweeper takes per batch (tasks, orders, memberships, purges); each batch is one short transaction'),
-  SWEEP_CONCURRENCY: setting(int(2, 1), 'Batches of overdue tasks one sweeper run settles at once, each on its own database connection (keep ≤ DB_POOL_SIZE)'),
+  SWEEP_CONCURRENCY: setting(int(1, 1), 'Batches of overdue tasks one sweeper run settles at once, each on its own database connection (keep ≤ DB_POOL_SIZE)'),
   SWEEP_TIME_BUDGET_MS: setting(
     int(45_000, 1_000),
     'Longest a sweeper run works (ms); it also stops 3 s before the platform’s own time limit. Work left over goes to the next run',

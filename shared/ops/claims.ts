@@ -2,15 +2,16 @@ import type { PoolConnection } from 'mysql2/promise';
 import { execute, type Queryable } from '../db/pool';
 
 /**
- * Short-lived claims (table sweep_claims) for work the sweeper must do outside a transaction — a
- * vendor call — so an overlapping or retried run skips it instead of calling the vendor twice.
+ * Short-lived claims (table sweep_claims) for work the sweeper must do outside a transaction — the
+ * last RunningHub check of an overdue task — so an overlapping or retried run skips it instead of calling the vendor twice.
  * A claim is written inside the transaction that locked the subject's row with FOR UPDATE SKIP
  * LOCKED, so two runs cannot claim the same subject; it lapses by itself after CLAIM_SECONDS.
  * Claims only prevent duplicate vendor calls: the outcome is still decided by a conditional UPDATE.
  */
 export const CLAIM_SECONDS = 120;
 
-export type ClaimKind = 'task' | 'order';
+/** Only overdue tasks so far; orders are claimed on their own row (orders.last_queried_at, shared/payments). */
+export type ClaimKind = 'task';
 
 /** SQL fragment: true when `subjectColumn` has no live claim of `kind` (use inside the candidate query). */
 export function unclaimed(kind: ClaimKind, subjectColumn: string): string {

@@ -18,6 +18,14 @@ export interface HoldToRelease {
   readonly reference: string;
 }
 
+/**
+ * At most this many references per ledger lookup. From eq_range_index_dive_limit values (200 by
+ * default in MySQL 8 and MariaDB) the optimizer estimates an IN list from index statistics instead
+ * of looking, and with `reference` being only the first column of the unique key it then chose a
+ * full index scan here (measured: 70 ms instead of 2 ms per batch, growing with the ledger).
+ */
+const LOOKUP_CHUNK = 100;
+
 const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
 
 /** Releases the holds; returns the references released now (the others had none open). */
@@ -32,11 +40,17 @@ export async function releaseHolds(connection: PoolConnection, holds: readonly H
     connection,
   );
   const references = holds.map((hold) => hold.reference);
-  const entries = await select<{ reference: string; kind: string }>(
-    `SELECT reference, kind FROM quota_ledger WHERE reference IN (${placeholders(references.length)}) FOR UPDATE`,
-    references,
-    connection,
-  );
+  const entries: { reference: string; kind: string }[] = [];
+  for (let start = 0; start < references.length; start += LOOKUP_CHUNK) {
+    const chunk = references.slice(start, start + LOOKUP_CHUNK);
+    entries.push(
+      ...(await select<{ reference: string; kind: string }>(
+        `SELECT reference, kind FROM quota_ledger WHERE reference IN (${placeholders(chunk.length)}) FOR UPDATE`,
+        chunk,
+        connection,
+      )),
+    );
+  }
   const kinds = new Map<string, Set<string>>();
   for (const entry of entries) kinds.set(entry.reference, (kinds.get(entry.reference) ?? new Set()).add(entry.kind));
 

@@ -2,7 +2,7 @@ import { asError } from '../errors';
 import { logger } from '../logger';
 import { expireLapsedMemberships } from './memberships';
 import { purgeExpired } from './purge';
-import { sweepOverdueTasks, type LastCheck } from './tasks';
+import { sweepOverdueTasksInParallel, type LastCheck } from './tasks';
 
 /**
  * The sweeper's core, shared by both platforms' timer entry points (functions/ops/sweeper.ts).
@@ -90,23 +90,10 @@ export interface SweepDependencies {
 export function sweepSteps(settings: SweepSettings, dependencies: SweepDependencies): SweepStep[] {
   const batchSize = settings.SWEEP_BATCH_SIZE;
   return [
-    { name: 'tasks', batch: (deadline) => inParallel(settings.SWEEP_CONCURRENCY, () => sweepOverdueTasks(batchSize, deadline, dependencies.lastCheck)) },
+    { name: 'tasks', batch: (deadline) => sweepOverdueTasksInParallel(settings.SWEEP_CONCURRENCY, batchSize, deadline, dependencies.lastCheck) },
     ...(dependencies.orders ? [dependencies.orders] : []),
     { name: 'memberships', batch: () => expireLapsedMemberships(batchSize) },
     { name: 'purge', batch: () => purgeExpired(batchSize, settings.PURGE_AFTER_HOURS) },
   ];
 }
 
-/**
- * Runs `count` batches of one step at once, each in its own transaction on its own connection, and
- * adds up what they did. Batches of overdue tasks do not wait on each other (rows and users are
- * taken with SKIP LOCKED), so this is how one run uses more than one connection's worth of time.
- */
-export async function inParallel(count: number, batch: () => Promise<BatchResult>): Promise<BatchResult> {
-  const results = await Promise.all(Array.from({ length: Math.max(1, count) }, batch));
-  const merged: Record<string, number | boolean> = { done: results.every((result) => result.done) };
-  for (const result of results) {
-    for (const [key, value] of Object.entries(result)) if (typeof value === 'number') merged[key] = (Number(merged[key] ?? 0) || 0) + value;
-  }
-  return merged as BatchResult;
-}

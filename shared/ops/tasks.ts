@@ -51,6 +51,10 @@ export type TaskBatchResult = {
    * progress at all (everything it found is being settled elsewhere right now; a later run looks again).
    */
   readonly done: boolean;
+  /** The batch was not full and skipped nothing: no overdue task was left when it was taken. */
+  readonly complete: boolean;
+  /** Tasks failed or claimed for a check by this batch. */
+  readonly progress: number;
   readonly failed: number;
   readonly checked: number;
   readonly finishedByCheck: number;
@@ -187,8 +191,11 @@ export async function sweepOverdueTasks(batchSize: number, deadline: number, las
 
   if (checkErrors > 0 && checkErrors === checked) throw new Error(`every last vendor check in the batch failed (${checkErrors})`);
   const progress = failed.length + toCheck.length;
+  const complete = taken < batchSize && skipped === 0;
   return {
-    done: (taken < batchSize && skipped === 0) || progress === 0,
+    done: complete || progress === 0,
+    complete,
+    progress,
     failed: failed.length + failedAfterCheck,
     checked,
     finishedByCheck,
@@ -212,4 +219,30 @@ export function logTimeout(task: OverdueTask): void {
     vendorCost: task.vendorCost,
     finishedBy: 'sweeper',
   });
+}
+
+/**
+ * `count` batches at once, each in its own transaction on its own connection: they do not wait on
+ * each other (tasks and users are taken with SKIP LOCKED), so one run uses more than one
+ * connection's worth of time. Together they are done when every batch found nothing more, or when
+ * none of them made progress; a batch that only met users its sibling held is not the end, since
+ * the tasks it hid during that round are free again for the next one.
+ */
+export async function sweepOverdueTasksInParallel(count: number, batchSize: number, deadline: number, lastCheck: LastCheck): Promise<TaskBatchResult> {
+  const results = await Promise.all(Array.from({ length: Math.max(1, count) }, () => sweepOverdueTasks(batchSize, deadline, lastCheck)));
+  const sum = (key: keyof TaskBatchResult) => results.reduce((total, result) => total + Number(result[key]), 0);
+  const complete = results.every((result) => result.complete);
+  const progress = sum('progress');
+  return {
+    done: complete || progress === 0,
+    complete,
+    progress,
+    failed: sum('failed'),
+    checked: sum('checked'),
+    finishedByCheck: sum('finishedByCheck'),
+    busy: sum('busy'),
+    alreadyFinished: sum('alreadyFinished'),
+    checkErrors: sum('checkErrors'),
+    skipped: sum('skipped'),
+  };
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { withTransaction } from '../db/pool';
-import { ImageFormatError, ImageTooLargeError, NotMemberError, QuotaExhaustedError, ValidationError } from '../errors';
+import { ImageFormatError, ImageProcessingError, ImageTooLargeError, NotMemberError, QuotaExhaustedError, ValidationError } from '../errors';
 import { logger } from '../logger';
 import { outputKey, parseInputKey } from '../media/keys';
 import { hold } from '../quota/ledger';
 import { isMemberAt, type UserRow } from '../users';
+import { cloudInfinite, type CloudInfinite } from '../vendors/ci';
 import { VendorError } from '../vendors/vendor-error';
 import { asTaskErrorCode, errorForCode, failureReasons, TaskFailure } from './failures';
 import { findTask, insertTask, type TaskRow } from './repository';
@@ -18,7 +19,13 @@ export type TaskSummary = ReturnType<typeof taskSummary>;
 
 /** Template backgrounds of basic_clean, as CI's URL-safe base64 of `#RRGGBB`. */
 const templateColours: Record<string, string> = { white_bg: '#FFFFFF', studio: '#F2F2F2', live: '#EDE4D8' };
-const base64Url = (value: string) => Buffer.from(value).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
+let ciClient: CloudInfinite | undefined;
+/** Cloud Infinite is only needed here, so only the task-create bundle carries the COS SDK. */
+function ci(): CloudInfinite {
+  ciClient ??= cloudInfinite(taskServices().cos);
+  return ciClient;
+}
 
 const notYours = () => new ValidationError([{ field: 'inputImageUrl', message: 'must be a file under your own upload prefix (allowPrefix from GET /media/sts)' }]);
 
@@ -69,7 +76,7 @@ export async function createTask(user: UserRow, body: CreateTaskBody): Promise<T
   try {
     await screenInput(input.key);
     if (isPose) {
-      await startRunningHub({ id: task.id, userId: user.id, inputKey: input.key, params, webhookToken });
+      await startRunningHub({ id: task.id, inputKey: input.key, params, webhookToken });
       return taskSummary(task);
     }
     if (await runBasicClean(task)) return taskSummary({ ...task, status: 'done' });
@@ -78,7 +85,7 @@ export async function createTask(user: UserRow, body: CreateTaskBody): Promise<T
     if (!(error instanceof TaskFailure)) logger.error('task creation failed unexpectedly', { taskId: task.id, error: error as Error });
     else logger.warn('task rejected', { taskId: task.id, errorCode: failure.code, detail: failure.detail });
     // If this write fails too, the task stays processing and its deadline releases the quota.
-    await failTask(task.id, failure.code, failure.reason);
+    await failTask(task.id, failure.code, failure.reason, user.id);
     throw errorForCode(failure.code);
   }
   // Someone else settled it first (the sweeper at the deadline): answer what it is now.
@@ -99,16 +106,18 @@ function replay(task: TaskRow, user: UserRow): TaskSummary {
  * name and the uploader's Content-Type are never trusted.
  */
 async function inspectInput(key: string): Promise<void> {
-  const { settings, store, ci } = taskServices();
-  const [stat, info] = await Promise.allSettled([store.stat(key), ci.imageInfo(key)]);
+  const { settings, store } = taskServices();
+  const [stat, info] = await Promise.allSettled([store.stat(key), ci().imageInfo(key)]);
   if (stat.status === 'rejected') throw stat.reason;
   if (stat.value === null) throw new ValidationError([{ field: 'inputImageUrl', message: 'no uploaded file at this key; upload it with the keys from GET /media/sts first' }]);
   if (!(stat.value.size <= settings.UPLOAD_MAX_BYTES)) throw new ImageTooLargeError();
   if (info.status === 'rejected') {
     const error = info.reason as unknown;
-    // CI refuses bytes that are not an image at all (400); anything else is an outage.
+    // CI refuses bytes that are not an image at all (400). Anything else is a CI outage: 3001,
+    // and nothing was spent yet.
     if (error instanceof VendorError && error.status === 400) throw new ImageFormatError();
-    throw error;
+    logger.error('imageInfo failed', { vendorCode: (error as VendorError).code, vendorMessage: (error as Error).message });
+    throw new ImageProcessingError();
   }
   if (info.value.format !== 'jpeg' && info.value.format !== 'jpg' && info.value.format !== 'png') throw new ImageFormatError();
 }
@@ -119,8 +128,8 @@ async function inspectInput(key: string): Promise<void> {
  * the user waits. A CI outage here is a 3001.
  */
 async function screenInput(key: string): Promise<void> {
-  const { settings, ci } = taskServices();
-  const [moderation, labels] = await Promise.allSettled([ci.moderate(key), ci.detectLabels(key)]);
+  const { settings } = taskServices();
+  const [moderation, labels] = await Promise.allSettled([ci().moderate(key), ci().detectLabels(key)]);
   if (moderation.status === 'rejected') throw new TaskFailure(3001, failureReasons[3001], `moderation: ${(moderation.reason as Error).message}`);
   if (moderation.value.result !== 0) throw new TaskFailure(4001, failureReasons[4001], `moderation ${moderation.value.result} ${moderation.value.label}`);
   if (labels.status === 'rejected') throw new TaskFailure(3001, failureReasons[3001], `detect-label: ${(labels.reason as Error).message}`);
@@ -135,14 +144,14 @@ async function screenInput(key: string): Promise<void> {
  * False when the task was settled by someone else meanwhile.
  */
 async function runBasicClean(task: TaskRow): Promise<boolean> {
-  const { settings, ci } = taskServices();
+  const { settings } = taskServices();
   const colour = templateColours[task.params.template ?? 'white_bg'] ?? '#FFFFFF';
-  const rule = settings.CI_CLEAN_RULE.replaceAll('{background}', base64Url(colour));
+  const rule = settings.CI_CLEAN_RULE.replaceAll('{background}', Buffer.from(colour).toString('base64url'));
   const key = outputKey(task.user_id, task.id, 'result.jpg');
   try {
-    await ci.process(task.input_key, key, rule);
+    await ci().process(task.input_key, key, rule);
   } catch (error) {
     throw new TaskFailure(3001, failureReasons[3001], `image_process: ${(error as Error).message}`);
   }
-  return completeTask(task.id, [key]);
+  return completeTask(task.id, [key], { userId: task.user_id });
 }

@@ -23,7 +23,7 @@ export async function readTask(user: UserRow, taskId: string): Promise<TaskView>
 export async function refreshTask(task: TaskRow): Promise<TaskRow> {
   if (task.status !== 'processing') return task;
   if (task.overdue) {
-    await failTask(task.id, 3002, failureReasons[3002]);
+    await failTask(task.id, 3002, failureReasons[3002], task.user_id);
     return (await findTask(task.id)) ?? task;
   }
   if (task.vendor !== 'runninghub' || !task.poll_due) return task;

@@ -23,7 +23,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * task's deadline, scene and category, and the webhook with the task's unguessable token. A full
  * queue is retried with backoff; any other refusal fails the task with 3003 (by the caller).
  */
-export async function startRunningHub(task: { id: string; userId: string; inputKey: string; params: Record<string, string>; webhookToken: string | null }): Promise<void> {
+export async function startRunningHub(task: { id: string; inputKey: string; params: Record<string, string>; webhookToken: string | null }): Promise<void> {
   const { settings, tasks, store, runningHub } = taskServices();
   const imageUrl = store.signedGetUrl(task.inputKey, settings.TASK_DEADLINE_MODEL_POSE12_SECONDS + 600);
   const nodeInfoList = [
@@ -43,7 +43,7 @@ export async function startRunningHub(task: { id: string; userId: string; inputK
         await sleep(300 * 2 ** attempt);
         continue;
       }
-      throw new TaskFailure(3003, generationFailedReason(queueFullCodes.has(error.code) ? 'queue full' : ''), `${error.code}: ${error.message}`);
+      throw new TaskFailure(3003, generationFailedReason(queueFullCodes.has(error.code) ? '服务繁忙' : ''), `${error.code}: ${error.message}`);
     }
   }
   if (!(await setVendorTask(task.id, vendorTaskId, settings.RUNNINGHUB_POLL_INTERVAL_SECONDS))) {
@@ -79,11 +79,11 @@ export async function checkRunningHubTask(task: Pick<TaskRow, 'id' | 'user_id' |
   if (outcome.state === 'pending') return 'pending';
   if (outcome.state === 'failed') {
     logger.warn('runninghub task failed', { taskId: task.id, vendorReason: outcome.reason });
-    await failTask(task.id, 3003, generationFailedReason(outcome.reason));
+    await failTask(task.id, 3003, generationFailedReason(outcome.reason), task.user_id);
     return 'failed';
   }
   if (outcome.files.length !== POSE_FRAMES) {
-    await failTask(task.id, 3003, generationFailedReason(`${outcome.files.length} of ${POSE_FRAMES} frames`));
+    await failTask(task.id, 3003, generationFailedReason(`只生成了 ${outcome.files.length}/${POSE_FRAMES} 张`), task.user_id);
     return 'failed';
   }
   if (!(await takeFinishLease(task.id, interval, FINISH_LEASE_SECONDS))) return 'busy';
@@ -96,7 +96,7 @@ export async function checkRunningHubTask(task: Pick<TaskRow, 'id' | 'user_id' |
     await reopenPoll(task.id, interval);
     return 'error';
   }
-  return (await completeTask(task.id, keys, outcome.cost === undefined ? {} : { vendorCost: outcome.cost })) ? 'done' : 'not-processing';
+  return (await completeTask(task.id, keys, { userId: task.user_id, ...(outcome.cost === undefined ? {} : { vendorCost: outcome.cost }) })) ? 'done' : 'not-processing';
 }
 
 /**

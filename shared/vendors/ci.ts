@@ -1,10 +1,11 @@
-import type { ObjectStore } from './cos';
-import { cosError } from './cos';
+import type COS from 'cos-nodejs-sdk-v5';
+import type { CosOptions } from './cos';
 import { VendorError } from './vendor-error';
 
 /**
- * Tencent Cloud Infinite (数据万象) on COS objects, through the COS SDK client (vendors.md §2,
+ * Tencent Cloud Infinite (数据万象) on COS objects through cos-nodejs-sdk-v5 (vendors.md §2,
  * docs/sandbox-wire-formats.md §3): image facts, moderation, labels and persistent processing.
+ * The SDK is imported on the first call (it takes ~130 ms to load).
  */
 export interface CloudInfinite {
   /** Format and size from the object's bytes. Throws VendorError `InvalidImageFormat`-like codes when not an image. */
@@ -59,13 +60,47 @@ export function parseLabels(result: Parsed): ImageLabel[] {
   );
 }
 
-export function cloudInfinite(store: ObjectStore, region: string): CloudInfinite {
+interface CosSdkFailure {
+  code?: string;
+  message?: string;
+  statusCode?: number;
+  error?: { Code?: string; Message?: string } | string;
+}
+
+/** Turns the SDK's error object (or a transport error) into a VendorError. */
+export function ciError(error: unknown): VendorError {
+  if (error instanceof VendorError) return error;
+  const failure = (typeof error === 'object' && error !== null ? error : {}) as CosSdkFailure;
+  const detail = typeof failure.error === 'object' ? failure.error : undefined;
+  const code = detail?.Code ?? failure.code ?? (failure.statusCode ? String(failure.statusCode) : 'NetworkError');
+  const message = detail?.Message ?? failure.message ?? (typeof failure.error === 'string' ? failure.error : 'CI request failed');
+  return new VendorError('ci', code, message, failure.statusCode);
+}
+
+export function cloudInfinite(options: CosOptions): CloudInfinite {
+  let sdk: Promise<COS> | undefined;
+  const load = async (): Promise<COS> => {
+    const { default: Cos } = await import('cos-nodejs-sdk-v5');
+    return new Cos({
+      SecretId: options.secretId,
+      SecretKey: options.secretKey,
+      // The SDK's ForcePathStyle throws in 3.0.0; a Domain template with the bucket in the path
+      // gives the same `<url>/<bucket>/<key>` requests (docs/sandbox-wire-formats.md §2.1).
+      ...(options.baseUrl ? { Domain: `${options.baseUrl}/{Bucket}`, Protocol: options.baseUrl.startsWith('https:') ? 'https:' : 'http:' } : {}),
+      Timeout: options.timeoutMs ?? 30_000,
+      KeepAlive: true,
+    });
+  };
   const request = async (key: string, params: { Method: string; Query?: Record<string, string>; Action?: string; Headers?: Record<string, string> }): Promise<Parsed> => {
-    const cos = await store.client();
+    sdk ??= load().catch((error: unknown) => {
+      sdk = undefined;
+      throw error;
+    });
+    const cos = await sdk;
     try {
-      return (await cos.request({ Bucket: store.bucket, Region: region, Key: key, ...params })) as Parsed;
+      return (await cos.request({ Bucket: options.bucket, Region: options.region, Key: key, ...params })) as Parsed;
     } catch (error) {
-      throw cosError('ci', error);
+      throw ciError(error);
     }
   };
 

@@ -1,11 +1,13 @@
 import { createHash, createHmac } from 'node:crypto';
-import type COS from 'cos-nodejs-sdk-v5';
 import { VendorError } from './vendor-error';
 
 /**
- * Tencent COS through cos-nodejs-sdk-v5 with the API's permanent keys. The SDK (~130 ms to load)
- * is imported on first use; presigned GET URLs are computed here without it, so reading tasks
- * never pays for loading it.
+ * Tencent COS object operations: HEAD, PUT and presigned GET, signed here (XML API "q-sign",
+ * vendors.md §2.10) and sent with fetch. These are the only COS calls the read paths need (a poll
+ * copies RunningHub frames in; every answer presigns result URLs), and cos-nodejs-sdk-v5 costs
+ * ~1.5 MB of bundle (~25 ms of every cold start) and ~130 ms to load, so it is left to the one
+ * place that needs its XML handling: Cloud Infinite in POST /task/create (shared/vendors/ci.ts).
+ * test/unit/tasks-vendors.test.ts checks these signatures against the SDK's own signer.
  */
 export interface ObjectStore {
   readonly bucket: string;
@@ -14,8 +16,6 @@ export interface ObjectStore {
   put(key: string, body: Buffer, contentType: string): Promise<void>;
   /** A presigned GET URL valid for `ttlSeconds`. */
   signedGetUrl(key: string, ttlSeconds: number, now?: number): string;
-  /** The SDK client, for Cloud Infinite calls on objects (shared/vendors/ci.ts). */
-  client(): Promise<COS>;
 }
 
 export interface CosOptions {
@@ -38,85 +38,66 @@ export function objectBaseUrl(options: Pick<CosOptions, 'bucket' | 'region' | 'b
   return options.baseUrl ? `${options.baseUrl}/${options.bucket}` : `https://${options.bucket}.cos.${options.region}.myqcloud.com`;
 }
 
+export function objectUrl(options: Pick<CosOptions, 'bucket' | 'region' | 'baseUrl'>, key: string): string {
+  return `${objectBaseUrl(options)}/${camSafeUrlEncode(key).replace(/%2F/g, '/')}`;
+}
+
 /**
- * COS request signature (XML API "q-sign" v5, vendors.md §2.10) for a GET of `key` with only
- * `host` signed, as the SDK's getObjectUrl({Sign:true}) builds it: test/unit/cos-sign.test.ts
- * checks it against the SDK.
+ * The `q-sign` authorization for `method` on `key` with only `host` signed (the SDK's default
+ * header set minus the optional ones), valid from one second ago for `ttlSeconds`.
  */
-export function presignGetUrl(options: CosOptions, key: string, ttlSeconds: number, now = Date.now()): string {
-  const base = objectBaseUrl(options);
-  const host = new URL(base).host;
+export function cosAuthorization(options: CosOptions, method: string, key: string, ttlSeconds: number, now = Date.now()): string {
+  const host = new URL(objectBaseUrl(options)).host;
   const start = Math.round(now / 1000) - 1;
   const keyTime = `${start};${start + ttlSeconds}`;
   const signKey = createHmac('sha1', options.secretKey).update(keyTime).digest('hex');
-  const formatString = ['get', `/${key}`, '', `host=${camSafeUrlEncode(host)}`, ''].join('\n');
+  const formatString = [method.toLowerCase(), `/${key}`, '', `host=${camSafeUrlEncode(host)}`, ''].join('\n');
   const stringToSign = ['sha1', keyTime, createHash('sha1').update(formatString, 'utf8').digest('hex'), ''].join('\n');
   const signature = createHmac('sha1', signKey).update(stringToSign).digest('hex');
-  const query = `q-sign-algorithm=sha1&q-ak=${options.secretId}&q-sign-time=${keyTime}&q-key-time=${keyTime}&q-header-list=host&q-url-param-list=&q-signature=${signature}`;
-  return `${base}/${camSafeUrlEncode(key).replace(/%2F/g, '/')}?${query}`;
+  return `q-sign-algorithm=sha1&q-ak=${options.secretId}&q-sign-time=${keyTime}&q-key-time=${keyTime}&q-header-list=host&q-url-param-list=&q-signature=${signature}`;
 }
 
-interface CosSdkFailure {
-  code?: string;
-  message?: string;
-  statusCode?: number;
-  error?: { Code?: string; Message?: string } | string;
+/** A presigned GET URL, as the SDK's getObjectUrl({Sign:true}) builds it. */
+export function presignGetUrl(options: CosOptions, key: string, ttlSeconds: number, now = Date.now()): string {
+  return `${objectUrl(options, key)}?${cosAuthorization(options, 'get', key, ttlSeconds, now)}`;
 }
 
-/** Turns the SDK's error object (or a transport error) into a VendorError. */
-export function cosError(vendor: 'cos' | 'ci', error: unknown): VendorError {
-  if (error instanceof VendorError) return error;
-  const failure = (typeof error === 'object' && error !== null ? error : {}) as CosSdkFailure;
-  const detail = typeof failure.error === 'object' ? failure.error : undefined;
-  const code = detail?.Code ?? failure.code ?? (failure.statusCode ? String(failure.statusCode) : 'NetworkError');
-  const message = detail?.Message ?? failure.message ?? (typeof failure.error === 'string' ? failure.error : 'COS request failed');
-  return new VendorError(vendor, code, message, failure.statusCode);
+/** COS errors are XML `<Error><Code>…</Code><Message>…</Message>` (vendors.md §2.9). */
+async function cosFailure(response: Response, what: string): Promise<VendorError> {
+  const body = await response.text().catch(() => '');
+  const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1] ?? `HTTP_${response.status}`;
+  const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? `${what} answered ${response.status}`;
+  return new VendorError('cos', code, message, response.status);
 }
 
 export function cosObjectStore(options: CosOptions): ObjectStore {
-  let sdk: Promise<COS> | undefined;
-  const load = async (): Promise<COS> => {
-    const { default: Cos } = await import('cos-nodejs-sdk-v5');
-    return new Cos({
-      SecretId: options.secretId,
-      SecretKey: options.secretKey,
-      // The SDK's ForcePathStyle throws in 3.0.0; a Domain template with the bucket in the path
-      // gives the same `<url>/<bucket>/<key>` requests (docs/sandbox-wire-formats.md §2.1).
-      ...(options.baseUrl ? { Domain: `${options.baseUrl}/{Bucket}`, Protocol: options.baseUrl.startsWith('https:') ? 'https:' : 'http:' } : {}),
-      Timeout: options.timeoutMs ?? 20_000,
-      KeepAlive: true,
-    });
+  // Signatures only need to outlive the request itself.
+  const signatureSeconds = 300;
+  const send = async (method: 'HEAD' | 'PUT', key: string, init: { body?: Buffer; headers?: Record<string, string> } = {}): Promise<Response> => {
+    try {
+      return await fetch(objectUrl(options, key), {
+        method,
+        headers: { authorization: cosAuthorization(options, method, key, signatureSeconds), ...init.headers },
+        ...(init.body ? { body: init.body } : {}),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
+      });
+    } catch (error) {
+      throw new VendorError('cos', 'NetworkError', `${method} ${key}: ${(error as Error).message}`);
+    }
   };
-  const client = (): Promise<COS> => {
-    sdk ??= load().catch((error: unknown) => {
-      sdk = undefined;
-      throw error;
-    });
-    return sdk;
-  };
-  const target = { Bucket: options.bucket, Region: options.region };
 
   return {
     bucket: options.bucket,
-    client,
     async stat(key) {
-      const cos = await client();
-      try {
-        const result = await cos.headObject({ ...target, Key: key });
-        const headers = (result.headers ?? {}) as Record<string, string | undefined>;
-        return { size: Number(headers['content-length'] ?? Number.NaN), contentType: headers['content-type'] };
-      } catch (error) {
-        if ((error as CosSdkFailure).statusCode === 404) return null;
-        throw cosError('cos', error);
-      }
+      const response = await send('HEAD', key);
+      if (response.status === 404) return null;
+      if (!response.ok) throw await cosFailure(response, `HEAD ${key}`);
+      return { size: Number(response.headers.get('content-length') ?? Number.NaN), contentType: response.headers.get('content-type') ?? undefined };
     },
     async put(key, body, contentType) {
-      const cos = await client();
-      try {
-        await cos.putObject({ ...target, Key: key, Body: body, ContentType: contentType, ContentLength: body.length });
-      } catch (error) {
-        throw cosError('cos', error);
-      }
+      const response = await send('PUT', key, { body, headers: { 'content-type': contentType, 'content-length': String(body.length) } });
+      if (!response.ok) throw await cosFailure(response, `PUT ${key}`);
+      await response.arrayBuffer();
     },
     signedGetUrl: (key, ttlSeconds, now) => presignGetUrl(options, key, ttlSeconds, now),
   };

@@ -3,17 +3,28 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import awsScheduleFixture from '../fixtures/aws-schedule/event.json';
 import scfTimerFixture from '../fixtures/scf-timer/event.json';
 import * as me from '../../functions/auth/me';
+import * as purchase from '../../functions/membership/purchase';
+import * as createTask from '../../functions/task/create';
+import * as getTask from '../../functions/task/get';
+import * as runningHubCallback from '../../functions/task/runninghub-callback';
+import { sandboxOpenidForCode } from '../../infra/sandbox/wechat-oauth';
 import { config } from '../../shared/config';
-import { execute, select } from '../../shared/db/pool';
+import { execute, select, withTransaction } from '../../shared/db/pool';
 import { defineTimer, timerDeadline, TIMER_SAFETY_MARGIN_MS } from '../../shared/http/timer';
 import type { ScfContext, ScfTimerEvent } from '../../shared/http/platform';
 import { logger } from '../../shared/logger';
-import { checkLedgerInvariants } from '../../shared/quota/ledger';
+import { checkLedgerInvariants, confirm, hold, release } from '../../shared/quota/ledger';
+import { releaseHolds } from '../../shared/ops/release';
 import { runSweep, SweepFailedError, sweepSteps, type SweepReport, type SweepStep } from '../../shared/ops/sweeper';
 import { TIMEOUT_ERROR_CODE, TIMEOUT_ERROR_REASON, type LastCheck } from '../../shared/ops/tasks';
+import { runningHubLastCheck } from '../../shared/ops/wiring';
 import { findUserById } from '../../shared/users';
 import { platforms } from '../helpers/events';
+import { jpegImage } from '../helpers/images';
+import { expireOrder, ledgerEntries, orderState, sandboxPay, sandboxTrade } from '../helpers/payments';
+import { setFaults } from '../helpers/sandbox';
 import { seedStuckTasks } from '../helpers/stuck-tasks';
+import { balanceOf, finishRunningHubTask, ledgerKinds, makePollDue, taskRow, uploadInput } from '../helpers/tasks';
 import { createUser } from '../helpers/users';
 
 /** Overdue tasks here never have a vendor task id, so no vendor call is made. */
@@ -33,39 +44,55 @@ afterEach(async () => {
 
 describe('sweeper: overdue tasks', () => {
   it('fails and refunds 10,000 stuck tasks exactly once with two sweepers running at once', async () => {
-    // Arrange
-    const seeded = await seedStuckTasks({ users: 200, tasks: 10_000 });
+    // Arrange: 10,000 overdue tasks of 2,000 members (5 each), every one holding 1 quota
+    const seeded = await seedStuckTasks({ users: 2_000, tasks: 10_000 });
+    const prefix = `${seeded.taskIds[0]?.slice(0, 16) ?? ''}%`;
     const deadline = Date.now() + 120_000;
 
-    // Act
+    // Act: two runs at once, then a third (a platform retry, or the next tick)
     const started = performance.now();
     const [first, second] = await Promise.all([runSweep(steps(), deadline), runSweep(steps(), deadline)]);
     const seconds = (performance.now() - started) / 1000;
     const retried = await runSweep(steps(), deadline);
 
-    // Assert: each task failed once (by exactly one of the two runs) and released once
-    const failedBy = [counts(first, 'tasks').failed ?? 0, counts(second, 'tasks').failed ?? 0];
-    console.log(`swept 10,000 stuck tasks in ${seconds.toFixed(2)} s (${Math.round(10_000 / seconds)}/s); split ${failedBy.join(' + ')}`);
-    expect(failedBy[0] + failedBy[1]).toBe(10_000);
-    expect(failedBy[0]).toBeGreaterThan(0);
-    expect(failedBy[1]).toBeGreaterThan(0);
-    expect(counts(retried, 'tasks').failed ?? 0).toBe(0);
-    const [states] = await Promise.all([
-      select<{ status: string; error_code: number; error_reason: string; n: number | string }>(
-        `SELECT status, error_code, error_reason, COUNT(*) AS n FROM tasks WHERE id LIKE ? AND finished_at IS NOT NULL GROUP BY status, error_code, error_reason`,
-        [`${seeded.taskIds[0]?.slice(0, 16)}%`],
-      ),
-    ]);
+    // Assert: every task failed by exactly one run and released exactly once
+    const byFirst = counts(first, 'tasks').failed ?? 0;
+    const bySecond = counts(second, 'tasks').failed ?? 0;
+    const byRetry = counts(retried, 'tasks').failed ?? 0;
+    console.log(`two sweepers: 10,000 stuck tasks in ${seconds.toFixed(2)} s (${Math.round((byFirst + bySecond) / seconds)}/s); split ${byFirst} + ${bySecond}, retry ${byRetry}`);
+    expect(byFirst + bySecond + byRetry).toBe(10_000);
+    expect(byFirst).toBeGreaterThan(0);
+    expect(bySecond).toBeGreaterThan(0);
+    expect(counts(await runSweep(steps(), deadline), 'tasks').failed ?? 0).toBe(0);
+    const states = await select<{ status: string; error_code: number; error_reason: string; n: number | string }>(
+      `SELECT status, error_code, error_reason, COUNT(*) AS n FROM tasks WHERE id LIKE ? GROUP BY status, error_code, error_reason`,
+      [prefix],
+    );
     expect(states.map((row) => ({ ...row, n: Number(row.n) }))).toEqual([{ status: 'failed', error_code: TIMEOUT_ERROR_CODE, error_reason: TIMEOUT_ERROR_REASON, n: 10_000 }]);
     const [releases] = await select<{ n: number | string; refs: number | string }>(
       `SELECT COUNT(*) AS n, COUNT(DISTINCT reference) AS refs FROM quota_ledger WHERE kind = 'release' AND reference LIKE ?`,
-      [`${seeded.taskIds[0]?.slice(0, 16)}%`],
+      [prefix],
     );
     expect(Number(releases?.n)).toBe(10_000);
     expect(Number(releases?.refs)).toBe(10_000);
     const balances = await select<{ quota_balance: number }>(`SELECT quota_balance FROM users WHERE id IN (${inList(seeded.userIds)})`, seeded.userIds);
     expect(new Set(balances.map((row) => row.quota_balance))).toEqual(new Set([seeded.granted]));
   }, 180_000);
+
+  it('settles many tasks of the same few users with two runs at once', async () => {
+    // Arrange: 50 tasks per user, so concurrent batches keep meeting the same users
+    const seeded = await seedStuckTasks({ users: 20, tasks: 1_000 });
+
+    // Act
+    await Promise.all([runSweep(steps(), Date.now() + 60_000), runSweep(steps(), Date.now() + 60_000)]);
+    await runSweep(steps(), Date.now() + 60_000);
+
+    // Assert
+    const [left] = await select<{ n: number | string }>(`SELECT COUNT(*) AS n FROM tasks WHERE id IN (${inList(seeded.taskIds)}) AND status <> 'failed'`, seeded.taskIds);
+    expect(Number(left?.n)).toBe(0);
+    const balances = await select<{ quota_balance: number }>(`SELECT quota_balance FROM users WHERE id IN (${inList(seeded.userIds)})`, seeded.userIds);
+    expect(new Set(balances.map((row) => row.quota_balance))).toEqual(new Set([seeded.granted]));
+  }, 60_000);
 
   it('leaves tasks before their deadline, and finished tasks, alone', async () => {
     // Arrange
@@ -81,6 +108,44 @@ describe('sweeper: overdue tasks', () => {
     const rows = await select<{ id: string; status: string }>(`SELECT id, status FROM tasks WHERE id IN (?, ?) ORDER BY id`, taskIds);
     expect(rows.map((row) => row.status)).toEqual(['processing', 'done']);
     expect((await findUserById(user.id))?.quota_balance).toBe(3);
+  });
+});
+
+describe('releaseHolds (the ledger release, in bulk)', () => {
+  /** One user's story: holds, some already settled, maybe a lapsed membership; returns the refs to release. */
+  async function scenario(lapsed: boolean): Promise<{ userId: string; references: string[] }> {
+    const { user } = await createUser({ quota: 10 });
+    const references = Array.from({ length: 5 }, (_, i) => `task_rel${user.id}${i}`);
+    for (const reference of references.slice(0, 4)) await withTransaction((c) => hold(c, user.id, reference));
+    await withTransaction((c) => release(c, user.id, references[2] ?? ''));
+    await withTransaction((c) => confirm(c, user.id, references[3] ?? ''));
+    if (lapsed) await execute('UPDATE users SET member_expires_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ?', [user.id]);
+    // references[4] never held anything.
+    return { userId: user.id, references };
+  }
+  const ledgerOf = (userId: string) =>
+    select<{ kind: string; delta: number; balance_after: number; note: string | null }>('SELECT kind, delta, balance_after, note FROM quota_ledger WHERE user_id = ? ORDER BY id', [userId]);
+
+  it.each([
+    ['a member', false],
+    ['a user whose membership lapsed', true],
+  ] as const)('writes exactly what release() writes, for %s', async (_label, lapsed) => {
+    // Arrange: the same story twice
+    const one = await scenario(lapsed);
+    const bulk = await scenario(lapsed);
+
+    // Act
+    const singly = await withTransaction(async (c) => {
+      const results: boolean[] = [];
+      for (const reference of one.references) results.push(await release(c, one.userId, reference));
+      return results;
+    });
+    const together = await withTransaction((c) => releaseHolds(c, bulk.references.map((reference) => ({ userId: bulk.userId, reference }))));
+
+    // Assert
+    expect(bulk.references.map((reference) => together.has(reference))).toEqual(singly);
+    expect(await ledgerOf(bulk.userId)).toEqual(await ledgerOf(one.userId));
+    expect((await findUserById(bulk.userId))?.quota_balance).toBe((await findUserById(one.userId))?.quota_balance);
   });
 });
 
@@ -240,15 +305,13 @@ describe('sweeper function: both platforms’ timer events', () => {
   beforeAll(() => {
     // Logs are silent in tests; turn them on here to see the request id on the lines.
     logger.setLogLevel('INFO');
-    const original = process.stdout.write.bind(process.stdout);
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    const capture = (chunk: string | Uint8Array) => {
       output.push(String(chunk));
       return true;
-    });
-    restore = () => {
-      spy.mockRestore();
-      void original;
     };
+    // Powertools writes INFO to stdout and WARN/ERROR to stderr.
+    const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+    restore = () => spies.forEach((spy) => spy.mockRestore());
   });
   afterAll(() => {
     restore();
@@ -292,5 +355,117 @@ describe('sweeper function: both platforms’ timer events', () => {
     await expect(sweeper.handler({ httpMethod: 'GET' } as unknown as ScheduledEvent, { awsRequestId: 'x', getRemainingTimeInMillis: () => 50_000 } as Context)).rejects.toThrow(/not a timer event/);
     await expect(failing.main_handler(structuredClone(scfTimerFixture) as ScfTimerEvent, { request_id: 'y' })).rejects.toThrow('database unreachable');
     expect(output.join('')).toContain('"message":"timer failed"');
+  });
+});
+
+describe('sweeper function: orders past their validity', () => {
+  const [platform] = platforms;
+
+  async function wxOrder() {
+    if (!platform) throw new Error('no platform');
+    const { user, token } = await createUser();
+    const result = await platform.call(purchase, { method: 'POST', path: '/membership/purchase', body: { channel: 'wx', openid: sandboxOpenidForCode(`sweeper-${user.id}`) }, token });
+    expect(result.status).toBe(200);
+    return { user, orderId: String(result.json.data?.orderId) };
+  }
+
+  afterEach(async () => {
+    await setFaults({ notify: 'deliver' });
+  });
+
+  it('closes an unpaid order and credits a paid one whose notification never came, once, with two runs at once', async () => {
+    // Arrange
+    const unpaid = await wxOrder();
+    const paid = await wxOrder();
+    await setFaults({ notify: 'drop' });
+    await sandboxPay(paid.orderId);
+    await expireOrder(unpaid.orderId);
+    await expireOrder(paid.orderId);
+    const sweeper = await import('../../functions/ops/sweeper');
+    const fire = (id: string) => sweeper.handler(structuredClone(awsScheduleFixture) as ScheduledEvent, { awsRequestId: id, getRemainingTimeInMillis: () => 50_000 } as Context);
+
+    // Act
+    const reports = await Promise.all([fire('orders-a'), fire('orders-b')]);
+
+    // Assert
+    expect(await orderState(unpaid.orderId)).toMatchObject({ status: 'failed', failure_reason: 'expired unpaid' });
+    expect(await sandboxTrade(unpaid.orderId)).toMatchObject({ trade_state: 'CLOSED' });
+    expect((await orderState(paid.orderId))?.status).toBe('paid');
+    expect(await ledgerEntries(paid.user.id)).toEqual([{ kind: 'grant', reference: paid.orderId, delta: 100 }]);
+    expect(await ledgerEntries(unpaid.user.id)).toEqual([]);
+    const credited = reports.map((report) => report.steps.orders?.counts.credited ?? 0);
+    expect((credited[0] ?? 0) + (credited[1] ?? 0)).toBe(1);
+  });
+});
+
+describe('sweeper races on a finishing RunningHub task', () => {
+  const [platform] = platforms;
+  const poseBody = (key: string) => ({ type: 'model_pose12', inputImageUrl: key, params: { scene: 'studio', category: 'coat' } });
+
+  afterEach(async () => {
+    await setFaults({ runninghub: 'ok' });
+  });
+
+  /** A model_pose12 task past its deadline; at RunningHub it has `outcome` (or is still running). */
+  async function overdueAtVendor(outcome: 'success' | 'fail' | 'running') {
+    if (!platform) throw new Error('no platform');
+    await setFaults({ runninghub: 'hang' });
+    const { user, token } = await createUser({ quota: 1 });
+    const { taskId, key } = await uploadInput(platform, token, jpegImage());
+    const created = await platform.call(createTask, { method: 'POST', path: '/task/create', token, body: poseBody(key) });
+    expect(created.json.data?.status).toBe('processing');
+    const row = await taskRow(taskId);
+    if (outcome !== 'running') await finishRunningHubTask(row?.vendor_task_id ?? '', outcome);
+    await makePollDue(taskId);
+    await execute('UPDATE tasks SET deadline_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ?', [taskId]);
+    return { user, token, taskId, webhookToken: row?.webhook_token ?? '', vendorTaskId: row?.vendor_task_id ?? '' };
+  }
+
+  const sweepTasks = () => runSweep(sweepSteps(config(), { lastCheck: runningHubLastCheck }).filter((step) => step.name === 'tasks'), Date.now() + 30_000);
+
+  it('keeps what RunningHub finished: the last check completes the task, with its frames', async () => {
+    // Arrange
+    const { user, taskId } = await overdueAtVendor('success');
+
+    // Act
+    const report = await sweepTasks();
+
+    // Assert
+    expect(report.steps.tasks?.counts.finishedByCheck).toBeGreaterThanOrEqual(1);
+    expect((await taskRow(taskId))?.status).toBe('done');
+    expect(await ledgerKinds(taskId)).toEqual(['hold', 'confirm']);
+    expect(await balanceOf(user.id)).toBe(0);
+  });
+
+  it.each(['success', 'fail', 'running'] as const)('ends with one outcome when the sweeper, a client poll and the webhook race (vendor: %s)', async (outcome) => {
+    if (!platform) throw new Error('no platform');
+    // Arrange
+    const { user, token, taskId, webhookToken, vendorTaskId } = await overdueAtVendor(outcome);
+    const eventData = JSON.stringify({ code: 0, msg: 'success', data: [] });
+    const webhook = () =>
+      platform.call(runningHubCallback, {
+        method: 'POST',
+        path: '/task/runninghub-callback',
+        query: { token: webhookToken },
+        headers: { 'content-type': 'application/json' },
+        body: `{"event":"TASK_END","taskId":"${vendorTaskId}","eventData":${JSON.stringify(eventData)}}`,
+      });
+    const poll = () => platform.call(getTask, { method: 'GET', path: `/task/${taskId}`, token });
+
+    // Act
+    await Promise.all([sweepTasks(), poll(), webhook(), sweepTasks(), poll()]);
+    const final = await poll();
+
+    // Assert: exactly one settlement of the hold, and the task says the same as the ledger
+    const kinds = await ledgerKinds(taskId);
+    expect(kinds).toHaveLength(2);
+    const status = final.json.data?.status;
+    // A vendor success can still end as a timeout: a client poll past the deadline fails the task
+    // without asking the vendor (shared/tasks/read.ts). Either way there is exactly one outcome.
+    if (outcome === 'success') expect(status).toMatch(/^(done|failed)$/);
+    else expect(status).toBe('failed');
+    expect(kinds).toEqual(status === 'done' ? ['hold', 'confirm'] : ['hold', 'release']);
+    expect(await balanceOf(user.id)).toBe(status === 'done' ? 0 : 1);
+    if (outcome === 'running') expect((await taskRow(taskId))?.error_code).toBe(3002);
   });
 });

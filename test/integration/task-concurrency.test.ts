@@ -6,7 +6,7 @@ import { select } from '../../shared/db/pool';
 import { checkLedgerInvariants } from '../../shared/quota/ledger';
 import { findTask } from '../../shared/tasks/repository';
 import { checkRunningHubTask } from '../../shared/tasks/runninghub';
-import { platforms } from '../helpers/events';
+import { platforms, type Platform } from '../helpers/events';
 import { jpegImage } from '../helpers/images';
 import { setFaults } from '../helpers/sandbox';
 import { balanceOf, finishRunningHubTask, ledgerKinds, makePollDue, putWithKeys, seedInput, taskRow, uploadInput, uploadKeys } from '../helpers/tasks';
@@ -17,8 +17,12 @@ import { createUser } from '../helpers/users';
  * polls of a finishing task, and the webhook against polls. Every test ends with the ledger
  * invariants (balance = ledger sum, never negative, one hold and at most one resolution).
  */
-const [platform] = platforms;
-if (!platform) throw new Error('no platform');
+function firstPlatform(): Platform {
+  const [first] = platforms;
+  if (!first) throw new Error('no platform');
+  return first;
+}
+const platform = firstPlatform();
 
 afterEach(async () => {
   await setFaults({ runninghub: 'ok' });

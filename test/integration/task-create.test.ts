@@ -154,7 +154,7 @@ describe.each(platforms)('POST /task/create on $name', (platform) => {
     { fault: { moderation: 'review' }, status: 422, code: 4001 },
     { fault: { garment: 'none' }, status: 400, code: 2003 },
     { fault: { ci: 'fail' }, status: 502, code: 3001 },
-  ])('answers $code after the hold when $fault, with the task failed and the quota back', async ({ fault, status, code }) => {
+  ] as { fault: Record<string, string>; status: number; code: number }[])('answers $code after the hold when $fault, with the task failed and the quota back', async ({ fault, status, code }) => {
     // Arrange
     await setFaults(fault);
     const { user, token } = await createUser({ quota: 1 });

@@ -5,7 +5,7 @@ import { inputPrefix, mintTaskId, parseInputKey, TASK_ID_PATTERN } from '../../s
 import { uploadPolicy } from '../../shared/media/sts';
 import { sniffImage } from '../../shared/tasks/images';
 import { parseLabels } from '../../shared/vendors/ci';
-import { presignGetUrl } from '../../shared/vendors/cos';
+import { cosAuthorization, presignGetUrl } from '../../shared/vendors/cos';
 import { parseOutputs } from '../../shared/vendors/runninghub';
 import { gifImage, jpegImage, pngImage } from '../helpers/images';
 
@@ -33,6 +33,16 @@ describe('presigned COS GET URLs', () => {
     const [url, query] = ours.split('?');
     expect(url).toBe(sdkUnsignedUrl(domain, key));
     expect(query).toBe(sdkAuthorization);
+  });
+});
+
+describe('COS header signatures', () => {
+  it.each(['head', 'put'] as const)('sign %s like the SDK', (method) => {
+    const key = 'output/abc123def456/task_abcdefgh/frame_01.png';
+    const options = { ...keys, bucket: 'photos-1250000000', region: 'ap-guangzhou', baseUrl: 'http://127.0.0.1:3100' };
+    expect(cosAuthorization(options, method.toUpperCase(), key, 300, 1_700_000_001_000)).toBe(
+      COS.getAuthorization({ SecretId: keys.secretId, SecretKey: keys.secretKey, Method: method as 'put', Key: key, Headers: { host: '127.0.0.1:3100' }, KeyTime: '1700000000;1700000300' }),
+    );
   });
 });
 

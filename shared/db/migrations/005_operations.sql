@@ -1,7 +1,7 @@
 -- Operations: the sweeper's claims and the indexes behind the admin lists.
 
 -- A sweeper that must call a vendor before it can settle something (a RunningHub task's last
--- status check, a payment platform's order query) claims it here first, inside the short
+-- status check) claims it here first, inside the short
 -- transaction that locked the row with FOR UPDATE SKIP LOCKED, so an overlapping or retried run
 -- skips it instead of calling the vendor twice. The claim lapses by itself (a crashed run leaves
 -- nothing stuck); the row that decides the outcome is still changed only by a conditional UPDATE.
