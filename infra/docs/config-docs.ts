@@ -66,3 +66,15 @@ export function withConfigTable(readme: string): string {
   if (start < 0 || end < start) throw new Error('README.md lacks the config table markers');
   return `${readme.slice(0, start + CONFIG_TABLE_START.length)}\n${renderConfigTable()}\n${readme.slice(end)}`;
 }
+
+/** Settings a deployed function must receive (not deploy-only, not local-only). */
+export function functionSettings(): { name: string; isSecret: boolean }[] {
+  return rows()
+    .filter(({ spec }) => (spec.scope ?? 'runtime') === 'runtime')
+    .map(({ name, spec }) => ({ name, isSecret: spec.secret !== undefined }));
+}
+
+export const fromSsm = (name: string): string => `\${param:${name}, ssm:/ai-photo/\${sls:stage}/${name}}`;
+export const fromParam = (name: string): string => `\${param:${name}, ''}`;
+/** Settings serverless.yml fixes to a literal. */
+export const awsLiterals: Readonly<Record<string, string>> = { APP_ENV: 'production', API_BASE_PATH: '/api' };

@@ -31,7 +31,7 @@ export const coreSettings = {
   TENCENT_SECRET_ID: secret('Tencent Cloud API SecretId (SMS, STS, COS, CI)', 'AKIDsandboxLocal0000000000000000000'),
   TENCENT_SECRET_KEY: secret('Tencent Cloud API SecretKey', 'sandboxLocalSecretKey000000000000'),
   TENCENT_REGION: setting(text('ap-guangzhou'), 'Tencent Cloud region'),
-  TENCENT_API_ENDPOINT: setting(optionalText(), 'Override for the Tencent Cloud API host; unset in production', { localValue: 'http://127.0.0.1:3100' }),
+  TENCENT_API_ENDPOINT: setting(optionalText(), 'Override for the Tencent Cloud API host; unset in production', { localValue: 'http://127.0.0.1:3100', scope: 'local' }),
   SMS_SDK_APP_ID: setting(text('1400000000'), 'SMS SdkAppId'),
   SMS_SIGN_NAME: setting(text('AI照片'), 'SMS signature text'),
   SMS_TEMPLATE_ID: setting(text('100001'), 'SMS template id (params: code, minutes)'),

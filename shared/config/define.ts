@@ -13,6 +13,11 @@ export interface SettingSpec<T = unknown> {
   readonly localValue?: string;
   /** What .env.example shows; defaults to the schema default or the local default. */
   readonly example?: string;
+  /**
+   * Who reads it: functions at runtime (default), only the deploy tooling, or only local
+   * development. Deploy and local settings are never put into a deployed function's environment.
+   */
+  readonly scope?: 'runtime' | 'deploy' | 'local';
 }
 
 export type SettingsBlock = Record<string, SettingSpec>;

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../shared/config';
+import { ConfigError, loadConfig, settingsBlocks } from '../../shared/config';
+import type { SettingSpec } from '../../shared/config/define';
+
+const secretNames = Object.values(settingsBlocks).flatMap((block) =>
+  Object.entries(block as Record<string, SettingSpec>)
+    .filter(([, spec]) => spec.secret)
+    .map(([name]) => name),
+);
+/** A value valid for every secret (the longest minimum is 32 characters). */
+const allSecrets = Object.fromEntries(secretNames.map((name) => [name, `production-value-for-${name}-0123456789abcdef`]));
 
 describe('configuration', () => {
   it('gives every setting a safe local default', () => {
@@ -18,14 +27,21 @@ describe('configuration', () => {
     try {
       attempt();
     } catch (error) {
-      expect((error as ConfigError).settings).toEqual(['OTP_PEPPER', 'TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY']);
+      expect((error as ConfigError).settings).toEqual(secretNames.filter((name) => name !== 'JWT_SECRET'));
+      expect((error as ConfigError).settings).toEqual(expect.arrayContaining(['OTP_PEPPER', 'TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY']));
       expect((error as Error).message).not.toContain('s'.repeat(40));
     }
   });
 
   it('does not point production at the sandbox', () => {
-    const settings = loadConfig({ APP_ENV: 'production', JWT_SECRET: 's'.repeat(40), OTP_PEPPER: 'p'.repeat(20), TENCENT_SECRET_ID: 'id', TENCENT_SECRET_KEY: 'key' });
+    const settings = loadConfig({ APP_ENV: 'production', ...allSecrets });
     expect(settings.TENCENT_API_ENDPOINT).toBeUndefined();
+    const sandboxOnly = Object.values(settingsBlocks).flatMap((block) =>
+      Object.entries(block as Record<string, SettingSpec>)
+        .filter(([, spec]) => spec.localValue !== undefined)
+        .map(([name]) => name),
+    );
+    for (const name of sandboxOnly) expect(String((settings as Record<string, unknown>)[name] ?? '')).not.toContain('127.0.0.1');
     expect(settings.isLocal).toBe(false);
   });
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { settingsBlocks } from '../../shared/config';
+import { awsLiterals, fromParam, fromSsm, functionSettings } from '../../infra/docs/config-docs';
+import { syncServerlessEnvironment } from '../../infra/docs/serverless-environment';
 
 /**
  * Keeps serverless.yml's provider.environment equal to the settings declared in shared/config:
@@ -9,15 +10,7 @@ import { settingsBlocks } from '../../shared/config';
  * in the repository). The three accepted forms are explained in serverless.yml.
  */
 
-/** Settings that must not be set on AWS, with the reason. */
-const notOnAws: Readonly<Record<string, string>> = {
-  TENCENT_API_ENDPOINT: 'only redirects Tencent Cloud API calls to the local sandbox',
-};
-/** Settings this file fixes to a literal. */
-const literals: Readonly<Record<string, string>> = { APP_ENV: 'production', API_BASE_PATH: '/api' };
-
-const fromSsm = (name: string): string => `\${param:${name}, ssm:/ai-photo/\${sls:stage}/${name}}`;
-const fromParam = (name: string): string => `\${param:${name}, ''}`;
+const literals = awsLiterals;
 
 type YamlMap = Record<string, unknown>;
 const isMap = (value: unknown): value is YamlMap => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -28,11 +21,16 @@ const environment = isMap(provider) && isMap(provider.environment) ? provider.en
 const params = isMap(document) ? document.params : undefined;
 const offline = isMap(params) && isMap(params.offline) ? params.offline : {};
 
-const settings = Object.values(settingsBlocks).flatMap((block) => Object.entries(block).map(([name, spec]) => ({ name, isSecret: 'secret' in spec && spec.secret !== undefined })));
+const settings = functionSettings();
 
 describe('serverless.yml environment follows shared/config', () => {
-  it('sets every declared setting except the AWS-excluded ones, and nothing else', () => {
-    const expected = settings.map((setting) => setting.name).filter((name) => !(name in notOnAws));
+  it('is what `npm run docs:config` would write', () => {
+    const text = readFileSync(new URL('../../serverless.yml', import.meta.url), 'utf8');
+    expect(syncServerlessEnvironment(text)).toBe(text);
+  });
+
+  it('sets every setting a function reads (not deploy-only or local-only ones), and nothing else', () => {
+    const expected = settings.map((setting) => setting.name);
     const missing = expected.filter((name) => !(name in environment));
     expect(missing, `add under provider.environment:\n${missing.map((name) => `    ${name}: ${fromParam(name)}`).join('\n')}`).toEqual([]);
     expect(Object.keys(environment).filter((name) => !expected.includes(name))).toEqual([]);
