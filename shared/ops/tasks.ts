@@ -5,7 +5,7 @@ import { logger } from '../logger';
 import { failureReasons } from '../tasks/failures';
 import { claim, releaseClaim, unclaimed } from './claims';
 import { releaseHolds } from './release';
-import { logTaskMetrics, taskDurationMs } from './metrics';
+import { logTaskMetrics, taskDurationMs } from '../tasks/metrics';
 import { withSweepTransaction } from './transaction';
 
 /**

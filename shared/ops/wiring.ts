@@ -2,7 +2,7 @@ import { reconcileOrdersPastValidity } from '../payments/reconcile';
 import { checkRunningHubTask } from '../tasks/runninghub';
 import { failTask } from '../tasks/transitions';
 import type { SweepStep } from './sweeper';
-import { logTimeout, TIMEOUT_ERROR_CODE, TIMEOUT_ERROR_REASON, type LastCheck } from './tasks';
+import { TIMEOUT_ERROR_CODE, TIMEOUT_ERROR_REASON, type LastCheck } from './tasks';
 
 /**
  * How the sweeper reaches the tasks area for overdue tasks that need a vendor call. Only a
@@ -33,10 +33,8 @@ export const runningHubLastCheck: LastCheck = {
   },
 
   async failTimedOut(task) {
-    const failed = await failTask(task.id, TIMEOUT_ERROR_CODE, TIMEOUT_ERROR_REASON, task.userId);
-    // failTask does not log the metrics line itself (yet); when it does, drop this call.
-    if (failed) logTimeout(task);
-    return failed;
+    // failTask writes the task's metrics line itself.
+    return failTask(task.id, TIMEOUT_ERROR_CODE, TIMEOUT_ERROR_REASON, task.userId, 'sweeper');
   },
 };
 

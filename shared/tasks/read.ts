@@ -23,7 +23,10 @@ export async function readTask(user: UserRow, taskId: string): Promise<TaskView>
 export async function refreshTask(task: TaskRow): Promise<TaskRow> {
   if (task.status !== 'processing') return task;
   if (task.overdue) {
-    await failTask(task.id, 3002, failureReasons[3002], task.user_id);
+    // A run the vendor already finished must end as done, not as a timeout: ask once more first.
+    const lastCheck = task.vendor === 'runninghub' && task.vendor_task_id ? await checkRunningHubTask(task, { force: true }) : 'not-started';
+    if (lastCheck === 'busy') return task;
+    if (lastCheck !== 'done' && lastCheck !== 'failed' && lastCheck !== 'not-processing') await failTask(task.id, 3002, failureReasons[3002], task.user_id);
     return (await findTask(task.id)) ?? task;
   }
   if (task.vendor !== 'runninghub' || !task.poll_due) return task;

@@ -2,6 +2,7 @@ import type { PoolConnection } from 'mysql2/promise';
 import { execute, select, withTransaction } from '../db/pool';
 import { logger } from '../logger';
 import { confirm, release } from '../quota/ledger';
+import { logTaskMetrics, taskDurationMs } from './metrics';
 
 /**
  * The only two ways a task leaves `processing` (reference/reliability.md §3.5 pattern A). Each is
@@ -20,7 +21,7 @@ const reasonLimit = 255;
  * this call failed it. `userId`, when the caller has the row, saves reading the owner back (and a
  * wrong one matches nothing, so it can never settle someone else's hold).
  */
-export async function failTask(taskId: string, code: TaskErrorCode, reason: string, userId?: string): Promise<boolean> {
+export async function failTask(taskId: string, code: TaskErrorCode, reason: string, userId?: string, finishedBy = 'api'): Promise<boolean> {
   const failed = await withTransaction(async (connection) => {
     const result = await execute(
       `UPDATE tasks SET status = 'failed', error_code = ?, error_reason = ?, finished_at = NOW(3), next_poll_at = NULL
@@ -28,16 +29,19 @@ export async function failTask(taskId: string, code: TaskErrorCode, reason: stri
       [code, reason.slice(0, reasonLimit), taskId, ...(userId ? [userId] : [])],
       connection,
     );
-    if (result.affectedRows !== 1) return false;
-    await release(connection, userId ?? (await ownerOf(connection, taskId)), taskId);
-    return true;
+    if (result.affectedRows !== 1) return undefined;
+    const finished = await finishedTask(connection, taskId);
+    await release(connection, finished.user_id, taskId);
+    return finished;
   });
-  if (failed) logger.info('task failed', { taskId, errorCode: code });
-  return failed;
+  if (!failed) return false;
+  logger.info('task failed', { taskId, errorCode: code });
+  logTaskMetrics({ ...metricsOf(failed), outcome: 'failed', errorCode: code, finishedBy });
+  return true;
 }
 
 /** processing → done with its result keys; the hold is confirmed. True when this call completed it. */
-export async function completeTask(taskId: string, resultKeys: readonly string[], extra: { vendorCost?: string; userId?: string } = {}): Promise<boolean> {
+export async function completeTask(taskId: string, resultKeys: readonly string[], extra: { vendorCost?: string; userId?: string; finishedBy?: string } = {}): Promise<boolean> {
   const completed = await withTransaction(async (connection) => {
     const result = await execute(
       `UPDATE tasks SET status = 'done', result_keys = ?, vendor_cost = COALESCE(?, vendor_cost), finished_at = NOW(3), next_poll_at = NULL
@@ -45,16 +49,41 @@ export async function completeTask(taskId: string, resultKeys: readonly string[]
       [JSON.stringify(resultKeys), extra.vendorCost ?? null, taskId, ...(extra.userId ? [extra.userId] : [])],
       connection,
     );
-    if (result.affectedRows !== 1) return false;
-    await confirm(connection, extra.userId ?? (await ownerOf(connection, taskId)), taskId);
-    return true;
+    if (result.affectedRows !== 1) return undefined;
+    const finished = await finishedTask(connection, taskId);
+    await confirm(connection, finished.user_id, taskId);
+    return finished;
   });
-  if (completed) logger.info('task done', { taskId, results: resultKeys.length });
-  return completed;
+  if (!completed) return false;
+  logger.info('task done', { taskId, results: resultKeys.length });
+  logTaskMetrics({ ...metricsOf(completed), outcome: 'done', finishedBy: extra.finishedBy ?? 'api' });
+  return true;
 }
 
-async function ownerOf(connection: PoolConnection, taskId: string): Promise<string> {
-  const [task] = await select<{ user_id: string }>('SELECT user_id FROM tasks WHERE id = ?', [taskId], connection);
+interface FinishedTask {
+  id: string;
+  user_id: string;
+  type: string;
+  vendor: string;
+  vendor_cost: string | null;
+  created_at: Date;
+  finished_at: Date;
+}
+
+/** The row just finished in this transaction: its owner settles the hold, the rest feeds the metrics line. */
+async function finishedTask(connection: PoolConnection, taskId: string): Promise<FinishedTask> {
+  const [task] = await select<FinishedTask>('SELECT id, user_id, type, vendor, vendor_cost, created_at, finished_at FROM tasks WHERE id = ?', [taskId], connection);
   if (!task) throw new Error(`task ${taskId} vanished inside its own transaction`);
-  return task.user_id;
+  return task;
+}
+
+function metricsOf(task: FinishedTask) {
+  return {
+    taskId: task.id,
+    userId: task.user_id,
+    type: task.type,
+    vendor: task.vendor,
+    vendorCost: task.vendor_cost,
+    durationMs: taskDurationMs(task.created_at, task.finished_at),
+  };
 }
