@@ -84,15 +84,30 @@ export async function execute(sql: string, params: SqlParams = [], on: Queryable
 
 const retryableTransactionErrors = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 
+export interface TransactionOptions {
+  /** Tries in all when the unit deadlocks or times out waiting for a lock. */
+  attempts?: number;
+  /**
+   * READ COMMITTED takes no gap locks on locking reads. The sweeper's batches use it: under the
+   * default REPEATABLE READ, two sweepers settling neighbouring task ids each lock the gap the
+   * other's ledger insert needs and deadlock. Exactly-once never rests on isolation here, but on
+   * row locks, conditional updates and the ledger's unique (reference, kind).
+   */
+  isolation?: 'READ COMMITTED';
+}
+
 /**
  * Runs `work` in one transaction on one connection. Deadlocks and lock-wait timeouts retry the
  * whole unit (bounded); so does a connection that was dead before anything was sent.
  */
-export async function withTransaction<T>(work: (connection: PoolConnection) => Promise<T>, attempts = 4): Promise<T> {
+export async function withTransaction<T>(work: (connection: PoolConnection) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  const attempts = options.attempts ?? 4;
   for (let attempt = 1; ; attempt += 1) {
     const connection = await onceMoreIfConnectionLost(async () => {
       const candidate = await db().getConnection();
       try {
+        // SET TRANSACTION applies to the next transaction only; the pooled connection keeps its default.
+        if (options.isolation) await candidate.query(`SET TRANSACTION ISOLATION LEVEL ${options.isolation}`);
         await candidate.query('START TRANSACTION');
         return candidate;
       } catch (error) {

@@ -1,6 +1,5 @@
-import { select } from '../db/pool';
+import { select, withTransaction } from '../db/pool';
 import { expireIfLapsed } from '../quota/ledger';
-import { withSweepTransaction } from './transaction';
 
 /**
  * Lapsed memberships whose quota expiry the ledger has not recorded yet. Reads already show such a
@@ -15,7 +14,7 @@ export type MembershipBatchResult = {
 };
 
 export async function expireLapsedMemberships(batchSize: number): Promise<MembershipBatchResult> {
-  return withSweepTransaction(async (connection) => {
+  return withTransaction(async (connection) => {
     const rows = await select<{ id: string }>(
       `SELECT id FROM users WHERE membership_expiry_due = 1 AND member_expires_at <= NOW(3)
         ORDER BY member_expires_at LIMIT ? FOR UPDATE SKIP LOCKED`,
@@ -25,5 +24,5 @@ export async function expireLapsedMemberships(batchSize: number): Promise<Member
     let expired = 0;
     for (const row of rows) if (await expireIfLapsed(connection, row.id)) expired += 1;
     return { done: rows.length < batchSize, expired };
-  });
+  }, { isolation: 'READ COMMITTED' });
 }

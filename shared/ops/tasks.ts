@@ -1,12 +1,11 @@
 import type { PoolConnection } from 'mysql2/promise';
-import { execute, select } from '../db/pool';
+import { execute, select, withTransaction } from '../db/pool';
 import { asError } from '../errors';
 import { logger } from '../logger';
 import { failureReasons } from '../tasks/failures';
 import { claim, releaseClaim, unclaimed } from './claims';
-import { releaseHolds } from './release';
+import { releaseMany } from '../quota/ledger';
 import { logTaskMetrics, taskDurationMs } from '../tasks/metrics';
-import { withSweepTransaction } from './transaction';
 
 /**
  * Tasks still `processing` after their deadline (tasks.deadline_at, set at creation from the
@@ -102,7 +101,7 @@ async function failLocked(connection: PoolConnection, tasks: readonly OverdueTas
   // The locking read returned these rows as `processing` and nobody can change them before we
   // commit, so every one of them must have changed; anything else is a bug, and rolling back is safe.
   if (result.affectedRows !== tasks.length) throw new Error(`sweeper: expected to fail ${tasks.length} locked tasks, changed ${result.affectedRows}`);
-  const released = await releaseHolds(
+  const released = await releaseMany(
     connection,
     tasks.map((task) => ({ userId: task.userId, reference: task.id })),
   );
@@ -133,7 +132,7 @@ async function withLockedUsers(connection: PoolConnection, tasks: readonly Overd
  * without holding any lock during the vendor call.
  */
 export async function sweepOverdueTasks(batchSize: number, deadline: number, lastCheck: LastCheck): Promise<TaskBatchResult> {
-  const { failed, toCheck, taken, skipped } = await withSweepTransaction(async (connection) => {
+  const { failed, toCheck, taken, skipped } = await withTransaction(async (connection) => {
     const rows = await select<TaskRow>(
       `SELECT id, user_id, type, vendor, vendor_task_id, vendor_cost, created_at FROM tasks
         WHERE status = 'processing' AND deadline_at <= NOW(3) AND ${unclaimed('task', 'tasks.id')}
@@ -154,7 +153,7 @@ export async function sweepOverdueTasks(batchSize: number, deadline: number, las
     );
     const skipped = tasks.length - checks.length - plain.length;
     return { failed: await failLocked(connection, plain), toCheck: checks, taken: rows.length, skipped };
-  });
+  }, { isolation: 'READ COMMITTED' });
   for (const task of failed) logTimeout(task);
 
   let finishedByCheck = 0;

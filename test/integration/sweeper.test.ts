@@ -13,8 +13,8 @@ import { execute, select, withTransaction } from '../../shared/db/pool';
 import { defineTimer, timerDeadline, TIMER_SAFETY_MARGIN_MS } from '../../shared/http/timer';
 import type { ScfContext, ScfTimerEvent } from '../../shared/http/platform';
 import { logger } from '../../shared/logger';
-import { checkLedgerInvariants, confirm, hold, release } from '../../shared/quota/ledger';
-import { releaseHolds } from '../../shared/ops/release';
+import { checkLedgerInvariants, confirm, hold, release, releaseMany } from '../../shared/quota/ledger';
+
 import { runSweep, SweepFailedError, sweepSteps, type SweepReport, type SweepStep } from '../../shared/ops/sweeper';
 import { TIMEOUT_ERROR_CODE, TIMEOUT_ERROR_REASON, type LastCheck } from '../../shared/ops/tasks';
 import { runningHubLastCheck } from '../../shared/ops/wiring';
@@ -111,7 +111,7 @@ describe('sweeper: overdue tasks', () => {
   });
 });
 
-describe('releaseHolds (the ledger release, in bulk)', () => {
+describe('releaseMany (the ledger release, in bulk)', () => {
   /** One user's story: holds, some already settled, maybe a lapsed membership; returns the refs to release. */
   async function scenario(lapsed: boolean): Promise<{ userId: string; references: string[] }> {
     const { user } = await createUser({ quota: 10 });
@@ -140,7 +140,7 @@ describe('releaseHolds (the ledger release, in bulk)', () => {
       for (const reference of one.references) results.push(await release(c, one.userId, reference));
       return results;
     });
-    const together = await withTransaction((c) => releaseHolds(c, bulk.references.map((reference) => ({ userId: bulk.userId, reference }))));
+    const together = await withTransaction((c) => releaseMany(c, bulk.references.map((reference) => ({ userId: bulk.userId, reference }))));
 
     // Assert
     expect(bulk.references.map((reference) => together.has(reference))).toEqual(singly);
