@@ -10,29 +10,15 @@
  *   npm run bench:callback -- --runs 500
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { parseRuns, quantile, sectionMarkers, writeBenchSection } from './bench-lib';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const benchmarksFile = path.join(projectRoot, 'docs', 'benchmarks.md');
-const startMarker = '<!-- bench:payment-callback:start -->';
-const endMarker = '<!-- bench:payment-callback:end -->';
+const { start: startMarker, end: endMarker } = sectionMarkers('payment-callback');
 const warmupRuns = 20;
 
-function parseRuns(argv: readonly string[]): number {
-  const flag = argv.indexOf('--runs');
-  const raw = flag >= 0 ? argv[flag + 1] : process.env.BENCH_RUNS;
-  if (raw === undefined) return 200;
-  const runs = Number(raw);
-  if (!Number.isInteger(runs) || runs < 20) throw new Error(`--runs must be an integer ≥ 20 (got "${raw}")`);
-  return runs;
-}
 
-const runs = parseRuns(process.argv.slice(2));
+const runs = parseRuns(process.argv.slice(2), 200, 20);
 const serverUrl = process.env.BENCH_DATABASE_SERVER_URL ?? process.env.TEST_DATABASE_SERVER_URL ?? 'mysql://root@127.0.0.1:3306';
 const databaseUrl = `${serverUrl}/aiphoto_bench_${randomBytes(4).toString('hex')}`;
 
@@ -108,13 +94,6 @@ async function timeOne(notification: Notification, expected: { status: number; b
   return elapsed;
 }
 
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = (sorted.length - 1) * q;
-  const low = sorted[Math.floor(position)] ?? 0;
-  const high = sorted[Math.ceil(position)] ?? low;
-  return low + (high - low) * (position - Math.floor(position));
-}
 
 interface Row {
   label: string;
@@ -159,13 +138,6 @@ function renderSection(rows: readonly Row[]): string {
   return lines.join('\n');
 }
 
-function upsertSection(document: string, section: string): string {
-  const start = document.indexOf(startMarker);
-  const end = document.indexOf(endMarker);
-  if (start === -1 && end === -1) return `${document.trimEnd()}\n\n${section}\n`;
-  if (start === -1 || end === -1 || end < start) throw new Error(`${benchmarksFile}: payment-callback markers are unbalanced; fix them by hand`);
-  return document.slice(0, start) + section + document.slice(end + endMarker.length);
-}
 
 try {
   await ensureDatabase(databaseUrl);
@@ -180,9 +152,7 @@ try {
   if (violations.length > 0) throw new Error(`ledger invariants broken: ${JSON.stringify(violations)}`);
   const section = renderSection(rows);
   console.log(section);
-  const current = existsSync(benchmarksFile) ? await readFile(benchmarksFile, 'utf8') : '# Benchmarks\n';
-  await writeFile(benchmarksFile, upsertSection(current, section));
-  console.log(`\nWrote the payment-callback section of ${path.relative(projectRoot, benchmarksFile)}`);
+  await writeBenchSection('payment-callback', section);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;

@@ -11,17 +11,11 @@
  *   tsx scripts/bench-sweeper.ts --rounds 5 --tasks 20000
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { median, sectionMarkers, writeBenchSection } from './bench-lib';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const benchmarksFile = path.join(projectRoot, 'docs', 'benchmarks.md');
-const startMarker = '<!-- bench:sweeper:start -->';
-const endMarker = '<!-- bench:sweeper:end -->';
+const { start: startMarker, end: endMarker } = sectionMarkers('sweeper');
 const targetPerSecond = 2_000;
 
 function numberFlag(argv: readonly string[], flag: string, fallback: number, min: number): number {
@@ -85,12 +79,6 @@ async function round(runs: number): Promise<{ seconds: number; perSecond: number
   return { seconds, perSecond: taskCount / seconds };
 }
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-};
-
 function renderSection(rows: readonly Row[]): string {
   const cpus = os.cpus();
   const model = cpus[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
@@ -120,13 +108,6 @@ function renderSection(rows: readonly Row[]): string {
   return lines.join('\n');
 }
 
-function upsertSection(document: string, section: string): string {
-  const start = document.indexOf(startMarker);
-  const end = document.indexOf(endMarker);
-  if (start === -1 && end === -1) return `${document.trimEnd()}\n\n${section}\n`;
-  if (start === -1 || end === -1 || end < start) throw new Error(`${benchmarksFile}: sweeper markers are unbalanced; fix them by hand`);
-  return document.slice(0, start) + section + document.slice(end + endMarker.length);
-}
 
 let databaseVersion = 'unknown';
 
@@ -151,9 +132,7 @@ async function main(): Promise<void> {
     process.stderr.write('\n');
     const section = renderSection(rows);
     console.log(section.split('\n').slice(1, -1).join('\n'));
-    const current = existsSync(benchmarksFile) ? await readFile(benchmarksFile, 'utf8') : '# Benchmarks\n';
-    await writeFile(benchmarksFile, upsertSection(current, section));
-    console.log(`\nWrote the sweeper section of ${path.relative(projectRoot, benchmarksFile)}`);
+    await writeBenchSection('sweeper', section);
   } finally {
     await closeDb();
     await dropDatabase(databaseUrl);

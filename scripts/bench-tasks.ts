@@ -10,29 +10,15 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import diagnostics from 'node:diagnostics_channel';
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import mysql from 'mysql2';
+import { parseRuns, quantile, sectionMarkers, writeBenchSection } from './bench-lib';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const benchmarksFile = path.join(projectRoot, 'docs', 'benchmarks.md');
-const startMarker = '<!-- bench:tasks:start -->';
-const endMarker = '<!-- bench:tasks:end -->';
+const { start: startMarker, end: endMarker } = sectionMarkers('tasks');
 const warmupRuns = 20;
 
-function parseRuns(argv: readonly string[]): number {
-  const flag = argv.indexOf('--runs');
-  const raw = flag >= 0 ? argv[flag + 1] : process.env.BENCH_TASK_RUNS;
-  if (raw === undefined) return 200;
-  const runs = Number(raw);
-  if (!Number.isInteger(runs) || runs < 10) throw new Error(`--runs must be an integer ≥ 10 (got "${raw}")`);
-  return runs;
-}
 
 // ------------------------------------------------------------------------------------------------
 // Counters: statements through mysql2's core connection (pool queries end there too), and HTTP
@@ -59,15 +45,6 @@ interface Row {
   note: string;
 }
 
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = (sorted.length - 1) * q;
-  const low = Math.floor(position);
-  const high = Math.ceil(position);
-  const a = sorted[low] ?? 0;
-  const b = sorted[high] ?? a;
-  return a + (b - a) * (position - low);
-}
 
 const spread = (values: readonly number[]): string => {
   const low = Math.min(...values);
@@ -147,16 +124,9 @@ function renderSection(rows: readonly Row[], runs: number): string {
   return lines.join('\n');
 }
 
-function upsertSection(document: string, section: string): string {
-  const start = document.indexOf(startMarker);
-  const end = document.indexOf(endMarker);
-  if (start === -1 && end === -1) return `${document.trimEnd()}\n\n${section}\n`;
-  if (start === -1 || end === -1 || end < start) throw new Error(`${benchmarksFile}: tasks markers are unbalanced; fix them by hand`);
-  return document.slice(0, start) + section + document.slice(end + endMarker.length);
-}
 
 async function main(): Promise<void> {
-  const runs = parseRuns(process.argv.slice(2));
+  const runs = parseRuns(process.argv.slice(2), 200, 20);
   const server = process.env.BENCH_DATABASE_SERVER_URL ?? 'mysql://root@127.0.0.1:3306';
   const databaseUrl = `${server}/aiphoto_bench_${randomBytes(4).toString('hex')}`;
   const { ensureDatabase, dropDatabase, migrate } = await import('../shared/db/migrate');
@@ -230,10 +200,7 @@ async function main(): Promise<void> {
     );
     const section = renderSection(rows, runs);
     console.log(section);
-    const intro = '# Benchmarks\n';
-    const current = existsSync(benchmarksFile) ? await readFile(benchmarksFile, 'utf8') : intro;
-    await writeFile(benchmarksFile, upsertSection(current, section));
-    console.log(`\nWrote the tasks section of ${path.relative(projectRoot, benchmarksFile)}`);
+    await writeBenchSection('tasks', section);
   } finally {
     await closeDb();
     await sandbox.close();

@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,14 +18,15 @@ import { build } from 'esbuild';
 import { settingsBlocks } from '../shared/config';
 import { allFunctions } from '../shared/routes';
 import { projectRoot, sharedEsbuildOptions } from '../infra/build/esbuild-options';
+import { benchmarksFile, quantile, sectionMarkers, writeBenchSection } from './bench-lib';
 
 const targetMs = 30;
 const warmupRuns = 2;
 /** A bundle whose process has not exited by then keeps the event loop busy at module scope (a socket or timer). */
 const processTimeoutMs = 10_000;
-const benchmarksFile = path.join(projectRoot, 'docs', 'benchmarks.md');
-const startMarker = '<!-- bench:cold-start:start -->';
-const endMarker = '<!-- bench:cold-start:end -->';
+const { start: startMarker, end: endMarker } = sectionMarkers('cold-start');
+/** Quantile of the samples a row has (a failed row has none). */
+const quantileOf = (values: readonly number[], q: number): number | undefined => (values.length === 0 ? undefined : quantile(values, q));
 const resultPrefix = 'BENCH_REQUIRE_MS=';
 
 /** Runs inside each fresh process: time require() of the bundle named by argv[1]. */
@@ -112,16 +113,6 @@ function runOnce(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): 
   return { wallMs, requireMs: Number(line.slice(resultPrefix.length)) };
 }
 
-function quantile(values: readonly number[], q: number): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = (sorted.length - 1) * q;
-  const low = Math.floor(position);
-  const high = Math.ceil(position);
-  const a = sorted[low] ?? 0;
-  const b = sorted[high] ?? a;
-  return a + (b - a) * (position - low);
-}
 
 const fmt = (value: number | undefined, digits = 1): string => (value === undefined ? '–' : value.toFixed(digits));
 
@@ -137,9 +128,9 @@ function renderTable(rows: readonly Row[]): string {
       continue;
     }
     const requireTimes = row.samples.flatMap((sample) => (sample.requireMs === undefined ? [] : [sample.requireMs]));
-    const median = quantile(requireTimes, 0.5);
+    const median = quantileOf(requireTimes, 0.5);
     const verdict = row.bundle === undefined ? '' : median !== undefined && median <= targetMs ? '✓' : '✗';
-    lines.push(`| ${row.label} | ${size} | ${fmt(median)} | ${fmt(quantile(requireTimes, 0.9))} | ${fmt(quantile(row.samples.map((s) => s.wallMs), 0.5))} | ${verdict} |`);
+    lines.push(`| ${row.label} | ${size} | ${fmt(median)} | ${fmt(quantileOf(requireTimes, 0.9))} | ${fmt(quantileOf(row.samples.map((s) => s.wallMs), 0.5))} | ${verdict} |`);
   }
   return lines.join('\n');
 }
@@ -183,13 +174,6 @@ const fileIntro = [
 ].join('\n');
 
 /** Replaces the cold-start section, or appends it; everything outside the markers is kept. */
-function upsertSection(document: string, section: string): string {
-  const start = document.indexOf(startMarker);
-  const end = document.indexOf(endMarker);
-  if (start === -1 && end === -1) return `${document.trimEnd()}\n\n${section}\n`;
-  if (start === -1 || end === -1 || end < start) throw new Error(`${benchmarksFile}: cold-start markers are unbalanced; fix them by hand`);
-  return document.slice(0, start) + section + document.slice(end + endMarker.length);
-}
 
 async function main(): Promise<void> {
   const runs = parseRuns(process.argv.slice(2));
@@ -231,9 +215,8 @@ async function main(): Promise<void> {
     const table = renderTable(rows);
     console.log(table);
     const section = renderSection(table, runs);
-    const current = existsSync(benchmarksFile) ? await readFile(benchmarksFile, 'utf8') : fileIntro;
-    await writeFile(benchmarksFile, upsertSection(current, section));
-    console.log(`\nWrote the cold-start section of ${path.relative(projectRoot, benchmarksFile)}`);
+    if (!existsSync(benchmarksFile)) await writeFile(benchmarksFile, fileIntro);
+    await writeBenchSection('cold-start', section);
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }

@@ -3,16 +3,16 @@
  * the sandbox when TENCENT_SCF_API_ENDPOINT is set (locally it defaults to http://127.0.0.1:3100).
  */
 import { scf } from 'tencentcloud-sdk-nodejs-scf';
+import { tencentClientProfile } from '../../shared/vendors/tencent-profile';
 import type { DeploySettings } from './desired';
 
 export type ScfClient = InstanceType<typeof scf.v20180416.Client>;
 
 export function createScfClient(settings: Pick<DeploySettings, 'secretId' | 'secretKey' | 'region' | 'endpoint'>): ScfClient {
-  const endpoint = settings.endpoint ? new URL(settings.endpoint) : undefined;
   return new scf.v20180416.Client({
     credential: { secretId: settings.secretId, secretKey: settings.secretKey },
     region: settings.region,
-    profile: { httpProfile: { reqTimeout: 60, ...(endpoint ? { endpoint: endpoint.host, protocol: `${endpoint.protocol}//` } : {}) } },
+    profile: tencentClientProfile(settings.endpoint, 60),
   });
 }
 

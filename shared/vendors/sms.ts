@@ -2,6 +2,7 @@ import type { sms as SmsSdk } from 'tencentcloud-sdk-nodejs-sms';
 import type { Config } from '../config';
 import { SmsDeliveryError } from '../errors';
 import { logger } from '../logger';
+import { tencentClientProfile } from './tencent-profile';
 
 /** Sends login codes. The Tencent implementation is the only one; tests point it at the sandbox. */
 export interface SmsSender {
@@ -15,11 +16,10 @@ export function tencentSmsSender(settings: Config): SmsSender {
   let client: Promise<SmsClient> | undefined;
   const getClient = async (): Promise<SmsClient> => {
     const { sms } = await import('tencentcloud-sdk-nodejs-sms');
-    const endpoint = settings.TENCENT_API_ENDPOINT ? new URL(settings.TENCENT_API_ENDPOINT) : undefined;
     return new sms.v20210111.Client({
       credential: { secretId: settings.TENCENT_SECRET_ID, secretKey: settings.TENCENT_SECRET_KEY },
       region: settings.TENCENT_REGION,
-      profile: endpoint ? { httpProfile: { endpoint: endpoint.host, protocol: endpoint.protocol + '//', reqTimeout: 10 } } : { httpProfile: { reqTimeout: 10 } },
+      profile: tencentClientProfile(settings.TENCENT_API_ENDPOINT),
     });
   };
   return {

@@ -1,5 +1,6 @@
 import type { sts as StsSdk } from 'tencentcloud-sdk-nodejs-sts';
 import { VendorError } from './vendor-error';
+import { tencentClientProfile } from './tencent-profile';
 
 /** Temporary keys from Tencent STS GetFederationToken (vendors.md §4). */
 export interface FederationTokenIssuer {
@@ -29,11 +30,10 @@ export function tencentStsIssuer(options: StsOptions): FederationTokenIssuer {
   let client: Promise<StsClient> | undefined;
   const load = async (): Promise<StsClient> => {
     const { sts } = await import('tencentcloud-sdk-nodejs-sts');
-    const endpoint = options.endpoint ? new URL(options.endpoint) : undefined;
     return new sts.v20180813.Client({
       credential: { secretId: options.secretId, secretKey: options.secretKey },
       region: options.region,
-      profile: endpoint ? { httpProfile: { endpoint: endpoint.host, protocol: `${endpoint.protocol}//`, reqTimeout: 10 } } : { httpProfile: { reqTimeout: 10 } },
+      profile: tencentClientProfile(options.endpoint),
     });
   };
   return {
