@@ -1,5 +1,6 @@
 import { defineEndpoint } from '../../shared/http/endpoint';
 import { ok } from '../../shared/http/respond';
+import { logger } from '../../shared/logger';
 import { readTask } from '../../shared/tasks/read';
 import { taskParams } from '../../shared/tasks/schemas';
 
@@ -9,6 +10,7 @@ export const { handler, main_handler } = defineEndpoint({
   auth: 'user',
   params: taskParams,
   async run({ caller, params }) {
+    logger.appendKeys({ taskId: params.taskId });
     return ok(await readTask(caller.user, params.taskId));
   },
 });

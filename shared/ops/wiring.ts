@@ -17,7 +17,7 @@ export const runningHubLastCheck: LastCheck = {
     // force: the sweeper is the last word, so the poll throttle does not apply (a finishing lease still does).
     const outcome = await checkRunningHubTask(
       { id: task.id, user_id: task.userId, status: 'processing', vendor: 'runninghub', vendor_task_id: task.vendorTaskId },
-      { force: true },
+      { force: true, finishedBy: 'sweeper' },
     );
     switch (outcome) {
       case 'done':

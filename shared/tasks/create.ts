@@ -42,6 +42,7 @@ const notYours = () => new ValidationError([{ field: 'inputImageUrl', message: '
 export async function createTask(user: UserRow, body: CreateTaskBody): Promise<TaskSummary> {
   const input = parseInputKey(body.inputImageUrl);
   if (!input || input.userId !== user.id) throw notYours();
+  logger.appendKeys({ taskId: input.taskId });
   const existing = await findTask(input.taskId);
   if (existing) return replay(existing, user);
 
@@ -85,7 +86,7 @@ export async function createTask(user: UserRow, body: CreateTaskBody): Promise<T
     if (!(error instanceof TaskFailure)) logger.error('task creation failed unexpectedly', { taskId: task.id, error: error as Error });
     else logger.warn('task rejected', { taskId: task.id, errorCode: failure.code, detail: failure.detail });
     // If this write fails too, the task stays processing and its deadline releases the quota.
-    await failTask(task.id, failure.code, failure.reason, user.id);
+    await failTask(task.id, failure.code, failure.reason, user.id, 'create');
     throw errorForCode(failure.code);
   }
   // Someone else settled it first (the sweeper at the deadline): answer what it is now.
@@ -153,5 +154,5 @@ async function runBasicClean(task: TaskRow): Promise<boolean> {
   } catch (error) {
     throw new TaskFailure(3001, failureReasons[3001], `image_process: ${(error as Error).message}`);
   }
-  return completeTask(task.id, [key], { userId: task.user_id });
+  return completeTask(task.id, [key], { userId: task.user_id, finishedBy: 'create' });
 }

@@ -24,13 +24,13 @@ export async function refreshTask(task: TaskRow): Promise<TaskRow> {
   if (task.status !== 'processing') return task;
   if (task.overdue) {
     // A run the vendor already finished must end as done, not as a timeout: ask once more first.
-    const lastCheck = task.vendor === 'runninghub' && task.vendor_task_id ? await checkRunningHubTask(task, { force: true }) : 'not-started';
+    const lastCheck = task.vendor === 'runninghub' && task.vendor_task_id ? await checkRunningHubTask(task, { force: true, finishedBy: 'poll' }) : 'not-started';
     if (lastCheck === 'busy') return task;
-    if (lastCheck !== 'done' && lastCheck !== 'failed' && lastCheck !== 'not-processing') await failTask(task.id, 3002, failureReasons[3002], task.user_id);
+    if (lastCheck !== 'done' && lastCheck !== 'failed' && lastCheck !== 'not-processing') await failTask(task.id, 3002, failureReasons[3002], task.user_id, 'poll');
     return (await findTask(task.id)) ?? task;
   }
   if (task.vendor !== 'runninghub' || !task.poll_due) return task;
-  const outcome = await checkRunningHubTask(task);
+  const outcome = await checkRunningHubTask(task, { finishedBy: 'poll' });
   if (outcome === 'done' || outcome === 'failed' || outcome === 'not-processing') return (await findTask(task.id)) ?? task;
   return task;
 }

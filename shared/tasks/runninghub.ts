@@ -61,7 +61,7 @@ export type CheckOutcome = 'not-processing' | 'not-started' | 'throttled' | 'pen
  * throttled to one per RUNNINGHUB_POLL_INTERVAL_SECONDS per task in the database; `force` (the
  * webhook, the sweeper) skips the throttle but never a finishing lease. Exported for the sweeper.
  */
-export async function checkRunningHubTask(task: Pick<TaskRow, 'id' | 'user_id' | 'status' | 'vendor' | 'vendor_task_id'>, options: { force?: boolean } = {}): Promise<CheckOutcome> {
+export async function checkRunningHubTask(task: Pick<TaskRow, 'id' | 'user_id' | 'status' | 'vendor' | 'vendor_task_id'>, options: { force?: boolean; finishedBy?: string } = {}): Promise<CheckOutcome> {
   if (task.status !== 'processing' || task.vendor !== 'runninghub') return 'not-processing';
   if (!task.vendor_task_id) return 'not-started';
   const { settings, runningHub } = taskServices();
@@ -79,11 +79,11 @@ export async function checkRunningHubTask(task: Pick<TaskRow, 'id' | 'user_id' |
   if (outcome.state === 'pending') return 'pending';
   if (outcome.state === 'failed') {
     logger.warn('runninghub task failed', { taskId: task.id, vendorReason: outcome.reason });
-    await failTask(task.id, 3003, generationFailedReason(outcome.reason), task.user_id);
+    await failTask(task.id, 3003, generationFailedReason(outcome.reason), task.user_id, options.finishedBy);
     return 'failed';
   }
   if (outcome.files.length !== POSE_FRAMES) {
-    await failTask(task.id, 3003, generationFailedReason(`只生成了 ${outcome.files.length}/${POSE_FRAMES} 张`), task.user_id);
+    await failTask(task.id, 3003, generationFailedReason(`只生成了 ${outcome.files.length}/${POSE_FRAMES} 张`), task.user_id, options.finishedBy);
     return 'failed';
   }
   if (!(await takeFinishLease(task.id, interval, FINISH_LEASE_SECONDS))) return 'busy';
@@ -96,7 +96,7 @@ export async function checkRunningHubTask(task: Pick<TaskRow, 'id' | 'user_id' |
     await reopenPoll(task.id, interval);
     return 'error';
   }
-  return (await completeTask(task.id, keys, { userId: task.user_id, ...(outcome.cost === undefined ? {} : { vendorCost: outcome.cost }) })) ? 'done' : 'not-processing';
+  return (await completeTask(task.id, keys, { userId: task.user_id, ...(options.finishedBy ? { finishedBy: options.finishedBy } : {}), ...(outcome.cost === undefined ? {} : { vendorCost: outcome.cost }) })) ? 'done' : 'not-processing';
 }
 
 /**

@@ -19,7 +19,7 @@ export async function handleRunningHubCallback(token: string, body: Buffer): Pro
   const claimed = /"taskId"\s*:\s*"?(\d{1,32})"?/.exec(body.toString('utf8'))?.[1];
   if (claimed && task.vendor_task_id && claimed !== task.vendor_task_id) throw new NotFoundError();
   if (task.status !== 'processing') return task.status;
-  const outcome = await checkRunningHubTask(task, { force: true });
+  const outcome = await checkRunningHubTask(task, { force: true, finishedBy: 'webhook' });
   // not-started: the create request has not stored the vendor's id yet; error: vendor unreachable.
   if (outcome === 'not-started' || outcome === 'error') return 'retry';
   return (await findTask(task.id))?.status ?? task.status;
