@@ -1,4 +1,3 @@
-import COS from 'cos-nodejs-sdk-v5';
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { createConnection } from 'mysql2/promise';
@@ -6,6 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkLedgerInvariants } from '../../shared/quota/ledger';
 import { jpegImage } from '../helpers/images';
 import { api, startStack, type RunningStack } from '../helpers/stack';
+import { browserCos } from '../helpers/tasks';
+import type { UploadKeys } from '../../shared/media/sts';
 
 /**
  * The issue's "done when" against `npm run dev`: log in, buy, get upload keys, upload a real JPEG
@@ -32,15 +33,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-interface StsAnswer {
-  credentials: { tmpSecretId: string; tmpSecretKey: string; sessionToken: string };
-  expiredTime: number;
-  bucket: string;
-  region: string;
-  allowPrefix: string;
-  taskId: string;
-  cosDomain: string;
-}
 
 async function sandbox(path: string, body?: unknown) {
   const response = await fetch(`${stack.sandbox}${path}`, {
@@ -66,25 +58,11 @@ async function loginAndBuy(phone: string): Promise<string> {
   return token;
 }
 
-function browserCos(keys: StsAnswer): COS {
-  return new COS({
-    Domain: keys.cosDomain,
-    Protocol: 'http:',
-    getAuthorization: (_options, callback) =>
-      callback({
-        TmpSecretId: keys.credentials.tmpSecretId,
-        TmpSecretKey: keys.credentials.tmpSecretKey,
-        SecurityToken: keys.credentials.sessionToken,
-        StartTime: Math.floor(Date.now() / 1000),
-        ExpiredTime: keys.expiredTime,
-      }),
-  });
-}
 
-async function upload(token: string): Promise<{ keys: StsAnswer; key: string }> {
+async function upload(token: string): Promise<{ keys: UploadKeys; key: string }> {
   const sts = await api(stack.api, 'GET', '/media/sts', { token });
   expect(sts.status).toBe(200);
-  const keys = sts.json.data as unknown as StsAnswer;
+  const keys = sts.json.data as unknown as UploadKeys;
   const key = `${keys.allowPrefix}original.jpg`;
   await browserCos(keys).putObject({ Bucket: keys.bucket, Region: keys.region, Key: key, Body: jpegImage({ width: 160, height: 120 }), ContentType: 'image/jpeg' });
   return { keys, key };

@@ -6,21 +6,13 @@ import { execute, select } from '../../shared/db/pool';
 import { mintTaskId } from '../../shared/media/keys';
 import { findUserById } from '../../shared/users';
 import type { Platform } from './events';
+import type { UploadKeys } from '../../shared/media/sts';
 
 /**
  * Task-test helpers: upload keys from the real endpoint, uploads through the real COS SDK with
  * those keys (as a browser would), and small database reads the assertions need.
  */
-export interface UploadKeys {
-  credentials: { tmpSecretId: string; tmpSecretKey: string; sessionToken: string; expiredTime: number };
-  expiredTime: number;
-  bucket: string;
-  region: string;
-  allowPrefix: string;
-  taskId: string;
-  cosDomain?: string;
-  endpoint?: string;
-}
+export type { UploadKeys } from '../../shared/media/sts';
 
 export async function uploadKeys(platform: Platform, token: string, taskId?: string): Promise<UploadKeys> {
   const result = await platform.call(sts, { method: 'GET', path: '/media/sts', token, ...(taskId ? { query: { taskId } } : {}) });
