@@ -1,7 +1,7 @@
 /**
  * Every failure a caller can see is one of these named classes. The HTTP layer maps them to the
  * contract's envelope in one place (shared/http/respond.ts); nothing else builds error responses.
- * Codes 1001-5002 are the contract's; the others are documented extensions (docs/errors.md).
+ * Codes 1001-5002 are the contract's; the others are documented extensions (README.md, "Errors").
  */
 export interface FieldIssue {
   readonly field: string;
