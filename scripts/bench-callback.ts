@@ -10,9 +10,8 @@
  *   npm run bench:callback -- --runs 500
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import os from 'node:os';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { parseRuns, quantile, sectionMarkers, writeBenchSection } from './bench-lib';
+import { measuredOn, parseRuns, quantile, sectionMarkers, writeBenchSection } from './bench-lib';
 
 const { start: startMarker, end: endMarker } = sectionMarkers('payment-callback');
 const warmupRuns = 20;
@@ -115,14 +114,12 @@ async function measure(label: string, channel: 'wx' | 'alipay', duplicate: boole
 }
 
 function renderSection(rows: readonly Row[]): string {
-  const cpus = os.cpus();
-  const model = cpus[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
   const lines = [
     startMarker,
     '## Payment callback: in-process handling (verified + credited)',
     '',
-    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${model} (${cpus.length} vCPU), ${os.type()} ${os.release()}, ` +
-      `Node ${process.version}, database ${process.env.BENCH_DATABASE_LABEL ?? 'local MariaDB/MySQL on 127.0.0.1'}; ${runs} orders per row after ${warmupRuns} warm-up orders.`,
+    `${measuredOn()}, ` +
+      `database ${process.env.BENCH_DATABASE_LABEL ?? 'local MariaDB/MySQL on 127.0.0.1'}; ${runs} orders per row after ${warmupRuns} warm-up orders.`,
     '',
     '| notification | median (ms) | p90 (ms) | p99 (ms) | max (ms) |',
     '|---|---:|---:|---:|---:|',

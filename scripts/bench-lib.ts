@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,4 +47,11 @@ export async function writeBenchSection(name: string, section: string): Promise<
   const current = existsSync(benchmarksFile) ? await readFile(benchmarksFile, 'utf8') : '# Benchmarks\n';
   await writeFile(benchmarksFile, upsertSection(current, name, section));
   console.log(`\nWrote the ${name} section of ${path.relative(projectRoot, benchmarksFile)}`);
+}
+
+/** "Measured <date> UTC on <cpu> (<n> vCPU), <os>, Node <v>" — the first words of every section. */
+export function measuredOn(): string {
+  const cpus = os.cpus();
+  const model = cpus[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
+  return `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${model} (${cpus.length} vCPU), ${os.type()} ${os.release()}, Node ${process.version}`;
 }

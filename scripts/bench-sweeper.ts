@@ -11,9 +11,8 @@
  *   tsx scripts/bench-sweeper.ts --rounds 5 --tasks 20000
  */
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { median, sectionMarkers, writeBenchSection } from './bench-lib';
+import { measuredOn, median, sectionMarkers, writeBenchSection } from './bench-lib';
 
 const { start: startMarker, end: endMarker } = sectionMarkers('sweeper');
 const targetPerSecond = 2_000;
@@ -80,14 +79,12 @@ async function round(runs: number): Promise<{ seconds: number; perSecond: number
 }
 
 function renderSection(rows: readonly Row[]): string {
-  const cpus = os.cpus();
-  const model = cpus[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
   const settings = config();
   const lines = [
     startMarker,
     '## Sweeper: overdue tasks failed and refunded per second',
     '',
-    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${model} (${cpus.length} vCPU), ${os.type()} ${os.release()}, Node ${process.version}, ` +
+    `${measuredOn()}, ` +
       `database ${databaseVersion}; ${rounds} round(s) per row, each on ${taskCount.toLocaleString('en-US')} freshly seeded overdue tasks of ${usersPerRound.toLocaleString('en-US')} members. ` +
       `Run with \`tsx scripts/bench-sweeper.ts\` (part of \`npm run bench\`).`,
     '',

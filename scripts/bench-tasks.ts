@@ -10,11 +10,10 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import diagnostics from 'node:diagnostics_channel';
-import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import mysql from 'mysql2';
-import { parseRuns, quantile, sectionMarkers, writeBenchSection } from './bench-lib';
+import { measuredOn, parseRuns, quantile, sectionMarkers, writeBenchSection } from './bench-lib';
 
 const { start: startMarker, end: endMarker } = sectionMarkers('tasks');
 const warmupRuns = 20;
@@ -97,14 +96,12 @@ async function measure(row: Row, runs: number, prepare: (index: number) => Promi
 }
 
 function renderSection(rows: readonly Row[], runs: number): string {
-  const cpus = os.cpus();
-  const model = cpus[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
   const lines = [
     startMarker,
     '## Task endpoints: handler time in-process',
     '',
-    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${model} (${cpus.length} vCPU), ${os.type()} ${os.release()}, ` +
-      `Node ${process.version}; ${runs} requests per row after ${warmupRuns} warm-up requests, one at a time, \`npm run bench\` (scripts/bench-tasks.ts).`,
+    `${measuredOn()}; ` +
+      `${runs} requests per row after ${warmupRuns} warm-up requests, one at a time, \`npm run bench\` (scripts/bench-tasks.ts).`,
     '',
     '| request | median (ms) | p90 (ms) | DB round trips | vendor HTTP calls | what it does |',
     '|---|---:|---:|---:|---:|---|',

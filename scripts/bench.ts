@@ -18,7 +18,7 @@ import { build } from 'esbuild';
 import { settingsBlocks } from '../shared/config';
 import { allFunctions } from '../shared/routes';
 import { projectRoot, sharedEsbuildOptions } from '../infra/build/esbuild-options';
-import { benchmarksFile, quantile, sectionMarkers, writeBenchSection } from './bench-lib';
+import { benchmarksFile, measuredOn, quantile, sectionMarkers, writeBenchSection } from './bench-lib';
 
 const targetMs = 30;
 const warmupRuns = 2;
@@ -136,11 +136,8 @@ function renderTable(rows: readonly Row[]): string {
 }
 
 function describeMachine(runs: number): string {
-  const cpus = os.cpus();
-  const model = cpus[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
   return (
-    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${model} (${cpus.length} vCPU), ` +
-    `${os.type()} ${os.release()}, Node ${process.version}; ${runs} fresh processes per row after ${warmupRuns} warm-up runs, rows interleaved.`
+    `${measuredOn()}; ${runs} fresh processes per row after ${warmupRuns} warm-up runs, rows interleaved.`
   );
 }
 

@@ -12,8 +12,9 @@ export async function latestSmsCode(phone: string): Promise<string> {
   return body.code;
 }
 
-export async function setFaults(faults: Record<string, string>): Promise<void> {
-  const response = await fetch(`${sandboxUrl()}/_sandbox/faults`, {
+/** Sets sandbox faults; `baseUrl` for a test's own sandbox, else the file's (SANDBOX_URL). */
+export async function setFaults(faults: Record<string, string>, baseUrl = sandboxUrl()): Promise<void> {
+  const response = await fetch(`${baseUrl}/_sandbox/faults`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(faults),

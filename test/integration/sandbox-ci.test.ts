@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type COS from 'cos-nodejs-sdk-v5';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningSandbox, startSandbox } from '../../infra/sandbox/server';
+import { setFaults } from '../helpers/sandbox';
 import {
   BUCKET,
   REGION,
@@ -48,14 +49,7 @@ async function put(Key: string, Body: Buffer, ContentType = 'image/jpeg'): Promi
   await cos.putObject({ Bucket: BUCKET, Region: REGION, Key, Body, ContentType });
 }
 
-async function faults(values: Record<string, string>): Promise<void> {
-  const response = await fetch(`${sandbox.url}/_sandbox/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(values),
-  });
-  expect(response.status).toBe(200);
-}
+const faults = (values: Record<string, string>) => setFaults(values, sandbox.url);
 
 function ciGet(Key: string, Query: Record<string, string>): Promise<COS.RequestResult> {
   return cos.request({ Bucket: BUCKET, Region: REGION, Key, Method: 'GET', Query });

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { SANDBOX_RUNNINGHUB_API_KEY } from '../../infra/sandbox/keys';
 import { resolveRunningHubDelay } from '../../infra/sandbox/runninghub';
 import { type RunningSandbox, startSandbox } from '../../infra/sandbox/server';
+import { setFaults } from '../helpers/sandbox';
 
 /**
  * RunningHub's legacy API as the API will call it (plain fetch + JSON, vendors.md §1): envelopes, the
@@ -55,14 +56,7 @@ async function create(extra: Record<string, unknown> = {}): Promise<string> {
 
 const task = (path: string, taskId: string) => rh(path, { apiKey: SANDBOX_RUNNINGHUB_API_KEY, taskId });
 
-async function faults(values: Record<string, string>): Promise<void> {
-  const response = await fetch(`${sandbox.url}/_sandbox/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(values),
-  });
-  expect(response.status).toBe(200);
-}
+const faults = (values: Record<string, string>) => setFaults(values, sandbox.url);
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
