@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
+import { mysql2ColdStartPlugin } from './mysql2-cold-start';
 
 /**
  * The one set of esbuild options for every function bundle, on both clouds:
@@ -46,5 +47,6 @@ export function sharedEsbuildOptions(overrides: SharedOptionOverrides = {}): Bui
     mainFields: ['module', 'main'],
     legalComments: 'none',
     alias: { ...moduleShims },
+    plugins: [mysql2ColdStartPlugin],
   };
 }
