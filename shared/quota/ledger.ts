@@ -16,11 +16,11 @@ interface LockedUser {
   quota_balance: number;
   member_expires_at: Date | null;
   quota_expired_through: Date | null;
-  is_member: number;
+  is_member: boolean;
 }
 
 async function lockUser(connection: PoolConnection, userId: string): Promise<LockedUser> {
-  const [user] = await select<LockedUser>(
+  const [user] = await select<Omit<LockedUser, 'is_member'> & { is_member: number | string }>(
     `SELECT quota_balance, member_expires_at, quota_expired_through,
             (member_expires_at IS NOT NULL AND member_expires_at > NOW(3)) AS is_member
        FROM users WHERE id = ? FOR UPDATE`,
@@ -28,7 +28,8 @@ async function lockUser(connection: PoolConnection, userId: string): Promise<Loc
     connection,
   );
   if (!user) throw new Error(`ledger: no user ${userId}`);
-  return user;
+  // MySQL 8 types a comparison as BIGINT, which bigNumberStrings returns as "1"; MariaDB returns 1.
+  return { ...user, is_member: Number(user.is_member) === 1 };
 }
 
 /** Kinds already written for a reference; a locking read, so it sees the latest commits. */
@@ -54,7 +55,7 @@ async function append(connection: PoolConnection, userId: string, kind: LedgerKi
 export async function expireIfLapsed(connection: PoolConnection, userId: string): Promise<boolean> {
   const user = await lockUser(connection, userId);
   const lapsedAt = user.member_expires_at;
-  if (!lapsedAt || user.is_member === 1) return false;
+  if (!lapsedAt || user.is_member) return false;
   if (user.quota_expired_through && user.quota_expired_through.getTime() >= lapsedAt.getTime()) return false;
   await append(connection, userId, 'expire', `expire:${userId}:${lapsedAt.getTime()}`, -user.quota_balance, user.quota_balance);
   await execute('UPDATE users SET quota_expired_through = member_expires_at WHERE id = ?', [userId], connection);
@@ -86,7 +87,7 @@ export async function grantMembership(connection: PoolConnection, userId: string
 export async function hold(connection: PoolConnection, userId: string, reference: string): Promise<'held' | 'already'> {
   const user = await lockUser(connection, userId);
   if ((await kindsFor(connection, reference)).has('hold')) return 'already';
-  if (user.is_member !== 1) throw new NotMemberError();
+  if (!user.is_member) throw new NotMemberError();
   if (user.quota_balance < 1) throw new QuotaExhaustedError();
   await append(connection, userId, 'hold', reference, -1, user.quota_balance);
   return 'held';
