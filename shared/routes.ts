@@ -13,6 +13,8 @@ export interface HttpRoute {
   readonly method: HttpMethod;
   /** Path template relative to the API base path, e.g. `/task/{taskId}`. */
   readonly path: string;
+  /** Time limit on both clouds, seconds (see `timeouts`). */
+  readonly timeoutSeconds: number;
 }
 
 export interface ScheduleRoute {
@@ -20,35 +22,51 @@ export interface ScheduleRoute {
   readonly file: string;
   /** Minutes between runs; rendered as `rate(N minutes)` on AWS and a 7-field cron on SCF. */
   readonly everyMinutes: number;
+  readonly timeoutSeconds: number;
 }
 
+/**
+ * Function time limits (serverless.yml and the Tencent deployer both follow these). A function that
+ * calls a vendor must outlive that call's own timeout, so a slow vendor ends as a recorded failure
+ * with the quota released, not as a killed instance; the sweeper is only the safety net. AWS HTTP API
+ * stops waiting at 30 s, so no HTTP function goes beyond 29 s.
+ */
+export const timeouts = {
+  /** Database only, or one short vendor call with an 8–10 s timeout. */
+  standard: 15,
+  /** Several vendor calls in a row (Cloud Infinite, RunningHub, frame copies). */
+  vendorChain: 29,
+  /** The sweeper: its work budget (SWEEP_TIME_BUDGET_MS) stops well before this. */
+  timer: 60,
+} as const;
+
 export const httpRoutes: readonly HttpRoute[] = [
-  { name: 'auth-send-code', file: 'functions/auth/send-code.ts', method: 'POST', path: '/auth/send-code' },
-  { name: 'auth-login', file: 'functions/auth/login.ts', method: 'POST', path: '/auth/login' },
-  { name: 'auth-me', file: 'functions/auth/me.ts', method: 'GET', path: '/auth/me' },
-  { name: 'auth-wechat-openid', file: 'functions/auth/wechat-openid.ts', method: 'GET', path: '/auth/wechat/openid' },
-  { name: 'membership-purchase', file: 'functions/membership/purchase.ts', method: 'POST', path: '/membership/purchase' },
-  { name: 'membership-status', file: 'functions/membership/status.ts', method: 'GET', path: '/membership/status' },
-  { name: 'membership-payment-callback', file: 'functions/membership/payment-callback.ts', method: 'POST', path: '/membership/payment-callback' },
-  { name: 'media-sts', file: 'functions/media/sts.ts', method: 'GET', path: '/media/sts' },
-  { name: 'task-create', file: 'functions/task/create.ts', method: 'POST', path: '/task/create' },
-  { name: 'task-list', file: 'functions/task/list.ts', method: 'GET', path: '/task/list' },
-  { name: 'task-get', file: 'functions/task/get.ts', method: 'GET', path: '/task/{taskId}' },
-  { name: 'task-runninghub-callback', file: 'functions/task/runninghub-callback.ts', method: 'POST', path: '/task/runninghub-callback' },
-  { name: 'admin-users', file: 'functions/admin/users.ts', method: 'GET', path: '/admin/users' },
-  { name: 'admin-tasks', file: 'functions/admin/tasks.ts', method: 'GET', path: '/admin/tasks' },
-  { name: 'admin-failed-tasks', file: 'functions/admin/failed-tasks.ts', method: 'GET', path: '/admin/failed-tasks' },
+  { name: 'auth-send-code', file: 'functions/auth/send-code.ts', method: 'POST', path: '/auth/send-code', timeoutSeconds: timeouts.standard },
+  { name: 'auth-login', file: 'functions/auth/login.ts', method: 'POST', path: '/auth/login', timeoutSeconds: timeouts.standard },
+  { name: 'auth-me', file: 'functions/auth/me.ts', method: 'GET', path: '/auth/me', timeoutSeconds: timeouts.standard },
+  { name: 'auth-wechat-openid', file: 'functions/auth/wechat-openid.ts', method: 'GET', path: '/auth/wechat/openid', timeoutSeconds: timeouts.standard },
+  { name: 'membership-purchase', file: 'functions/membership/purchase.ts', method: 'POST', path: '/membership/purchase', timeoutSeconds: timeouts.standard },
+  { name: 'membership-status', file: 'functions/membership/status.ts', method: 'GET', path: '/membership/status', timeoutSeconds: timeouts.standard },
+  { name: 'membership-payment-callback', file: 'functions/membership/payment-callback.ts', method: 'POST', path: '/membership/payment-callback', timeoutSeconds: timeouts.standard },
+  { name: 'media-sts', file: 'functions/media/sts.ts', method: 'GET', path: '/media/sts', timeoutSeconds: timeouts.standard },
+  { name: 'task-create', file: 'functions/task/create.ts', method: 'POST', path: '/task/create', timeoutSeconds: timeouts.vendorChain },
+  { name: 'task-list', file: 'functions/task/list.ts', method: 'GET', path: '/task/list', timeoutSeconds: timeouts.standard },
+  { name: 'task-get', file: 'functions/task/get.ts', method: 'GET', path: '/task/{taskId}', timeoutSeconds: timeouts.vendorChain },
+  { name: 'task-runninghub-callback', file: 'functions/task/runninghub-callback.ts', method: 'POST', path: '/task/runninghub-callback', timeoutSeconds: timeouts.vendorChain },
+  { name: 'admin-users', file: 'functions/admin/users.ts', method: 'GET', path: '/admin/users', timeoutSeconds: timeouts.standard },
+  { name: 'admin-tasks', file: 'functions/admin/tasks.ts', method: 'GET', path: '/admin/tasks', timeoutSeconds: timeouts.standard },
+  { name: 'admin-failed-tasks', file: 'functions/admin/failed-tasks.ts', method: 'GET', path: '/admin/failed-tasks', timeoutSeconds: timeouts.standard },
 ];
 
-export const scheduleRoutes: readonly ScheduleRoute[] = [{ name: 'ops-sweeper', file: 'functions/ops/sweeper.ts', everyMinutes: 1 }];
+export const scheduleRoutes: readonly ScheduleRoute[] = [{ name: 'ops-sweeper', file: 'functions/ops/sweeper.ts', everyMinutes: 1, timeoutSeconds: timeouts.timer }];
 
 /**
  * Answers every request no route matched (AWS `$default` route, SCF custom-domain catch-all,
  * local gateway), so unknown routes get the envelope: 404, or 405 when only the method is wrong.
  */
-export const fallbackRoute = { name: 'not-found', file: 'functions/system/not-found.ts' } as const;
+export const fallbackRoute = { name: 'not-found', file: 'functions/system/not-found.ts', timeoutSeconds: timeouts.standard } as const;
 
-export const allFunctions: readonly { name: string; file: string }[] = [...httpRoutes, fallbackRoute, ...scheduleRoutes];
+export const allFunctions: readonly { name: string; file: string; timeoutSeconds: number }[] = [...httpRoutes, fallbackRoute, ...scheduleRoutes];
 
 /** Static segments rank above `{param}` segments, so `/task/list` wins over `/task/{taskId}`. */
 export function routeSpecificity(path: string): number[] {

@@ -15,8 +15,6 @@ export interface DeploySettings {
   readonly prefix: string;
   readonly runtime: string;
   readonly memoryMb: number;
-  readonly timeoutSeconds: number;
-  readonly timerTimeoutSeconds: number;
   readonly role: string | undefined;
   readonly customDomain: string | undefined;
   readonly domainProtocol: 'HTTP' | 'HTTPS' | 'HTTP&HTTPS';
@@ -39,8 +37,6 @@ export function deploySettings(config: Config): DeploySettings {
     prefix: config.TENCENT_SCF_FUNCTION_PREFIX,
     runtime: config.TENCENT_SCF_RUNTIME,
     memoryMb: config.TENCENT_SCF_MEMORY_MB,
-    timeoutSeconds: config.TENCENT_SCF_TIMEOUT_SECONDS,
-    timerTimeoutSeconds: config.TENCENT_SCF_TIMER_TIMEOUT_SECONDS,
     role: config.TENCENT_SCF_ROLE,
     customDomain: config.TENCENT_SCF_CUSTOM_DOMAIN,
     domainProtocol: config.TENCENT_SCF_DOMAIN_PROTOCOL,
@@ -192,7 +188,7 @@ export function desiredState(settings: DeploySettings, artifacts: readonly Tence
     if (!artifact) throw new Error(`no build artifact for ${name}`);
     return artifact;
   };
-  const base = (routeName: string, kind: DesiredFunction['kind']) => {
+  const base = ({ name: routeName, timeoutSeconds }: { name: string; timeoutSeconds: number }, kind: DesiredFunction['kind']) => {
     const artifact = artifactOf(routeName);
     return {
       routeName,
@@ -201,7 +197,7 @@ export function desiredState(settings: DeploySettings, artifacts: readonly Tence
       handler: artifact.handler,
       runtime: settings.runtime,
       memorySize: settings.memoryMb,
-      timeout: kind === 'timer' ? settings.timerTimeoutSeconds : settings.timeoutSeconds,
+      timeout: timeoutSeconds,
       role: settings.role,
       description: describeCode(artifact.zipSha256),
       codeSha256: artifact.zipSha256,
@@ -211,9 +207,9 @@ export function desiredState(settings: DeploySettings, artifacts: readonly Tence
     };
   };
   const functions: DesiredFunction[] = [
-    ...httpRoutes.map((route) => base(route.name, 'http')),
-    base(fallbackRoute.name, 'fallback'),
-    ...scheduleRoutes.map((route) => ({ ...base(route.name, 'timer'), timer: { triggerName: `${route.name}-timer`, cron: scfCron(route.everyMinutes), everyMinutes: route.everyMinutes } })),
+    ...httpRoutes.map((route) => base(route, 'http')),
+    base(fallbackRoute, 'fallback'),
+    ...scheduleRoutes.map((route) => ({ ...base(route, 'timer'), timer: { triggerName: `${route.name}-timer`, cron: scfCron(route.everyMinutes), everyMinutes: route.everyMinutes } })),
   ];
   const domain = settings.customDomain
     ? { domain: settings.customDomain, protocol: settings.domainProtocol, certificateId: settings.certificateId, endpoints: domainEndpoints(settings) }

@@ -24,8 +24,6 @@ export const operationsSettings = {
     z._default(z.string().check(z.regex(/^Nodejs\d+(\.\w+)?$/, 'must be a Node runtime such as Nodejs18.15')), 'Nodejs20.x'),
     'Deploy: SCF runtime string; UNCONFIRMED which Node versions SCF offers (the SDK lists up to Nodejs18.15) — check the console', { scope: 'deploy' }),
   TENCENT_SCF_MEMORY_MB: setting(int(256, 64), 'Deploy: memory of each HTTP function (MB; 64, or 128–3072 in steps of 128)', { scope: 'deploy' }),
-  TENCENT_SCF_TIMEOUT_SECONDS: setting(int(10, 1), 'Deploy: time limit of each HTTP function (s)', { scope: 'deploy' }),
-  TENCENT_SCF_TIMER_TIMEOUT_SECONDS: setting(int(60, 1), 'Deploy: time limit of each timer function, e.g. the sweeper (s)', { scope: 'deploy' }),
   TENCENT_SCF_ROLE: setting(optionalText(), 'Deploy: execution role bound to the functions (optional; the code uses API keys, not the role)', { scope: 'deploy' }),
   TENCENT_SCF_CUSTOM_DOMAIN: setting(optionalText(), 'Deploy: host that serves the whole API through SCF custom-domain path routes, e.g. api.example.com (unset: Function URLs only)', { scope: 'deploy' }),
   TENCENT_SCF_DOMAIN_PROTOCOL: setting(z._default(z.enum(['HTTP', 'HTTPS', 'HTTP&HTTPS']), 'HTTPS'), 'Deploy: protocol of the custom domain', { scope: 'deploy' }),

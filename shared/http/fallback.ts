@@ -9,7 +9,7 @@ import type { HttpRequest, HttpResponse } from './types';
 /** The catch-all function: 405 when the path exists under another method, else 404. */
 export function defineFallback(): PlatformHandlers {
   const settings = config();
-  const pseudoRoute: HttpRoute = { name: fallbackRoute.name, file: fallbackRoute.file, method: 'GET', path: '/' };
+  const pseudoRoute: HttpRoute = { ...fallbackRoute, method: 'GET', path: '/' };
   const core = middy<HttpRequest, HttpResponse>({ timeoutEarlyInMillis: 0 })
     .use(httpContext(settings, pseudoRoute))
     .use(errorEnvelope())

@@ -92,7 +92,7 @@ describe('npm run deploy:tencent against the sandbox', () => {
     expect(state.functions.map((fn) => fn.name).sort()).toEqual(allFunctions.map((fn) => `${prefix}${fn.name}`).sort());
     for (const fn of state.functions) {
       expect(fn).toMatchObject({ runtime: 'Nodejs20.x', handler: 'index.main_handler', memorySize: 256 });
-      expect(fn.timeout).toBe(fn.name.endsWith('ops-sweeper') ? 60 : 10);
+      expect(fn.timeout).toBe(allFunctions.find((route) => `${prefix}${route.name}` === fn.name)?.timeoutSeconds);
       // Declared settings that were set, minus the deployer's own TENCENT_SCF_*; names only here.
       expect(fn.environment).toEqual(['APP_ENV', 'DATABASE_URL', 'JWT_SECRET', 'LOG_LEVEL']);
     }
@@ -120,7 +120,7 @@ describe('npm run deploy:tencent against the sandbox', () => {
 
   it('updates only what changed, naming changed settings without their values', async () => {
     // Arrange
-    const changed = { ...baseEnv(), JWT_SECRET: `${secretValue}-rotated`, TENCENT_SCF_TIMER_TIMEOUT_SECONDS: '90' };
+    const changed = { ...baseEnv(), JWT_SECRET: `${secretValue}-rotated`, TENCENT_SCF_MEMORY_MB: '512' };
 
     // Act
     const planned = await run(changed, true);
@@ -128,11 +128,11 @@ describe('npm run deploy:tencent against the sandbox', () => {
     const after = await run(changed, true);
 
     // Assert
-    expect(planned.output).toMatch(/update\s+ai-photo-auth-login\s+env ~JWT_SECRET/);
-    expect(planned.output).toMatch(/update\s+ai-photo-ops-sweeper\s+timeout 60 → 90 s; env ~JWT_SECRET/);
+    expect(planned.output).toMatch(/update\s+ai-photo-auth-login\s+memory 256 → 512 MB; env ~JWT_SECRET/);
+    expect(planned.output).toMatch(/update\s+ai-photo-ops-sweeper\s+memory 256 → 512 MB; env ~JWT_SECRET/);
     expect(planned.output).not.toContain(secretValue);
     expect(planned.result.plan.functions.every((fn) => !fn.codeChanged)).toBe(true);
-    expect((await scfState()).functions.find((fn) => fn.name === `${prefix}ops-sweeper`)?.timeout).toBe(90);
+    expect((await scfState()).functions.find((fn) => fn.name === `${prefix}ops-sweeper`)?.memorySize).toBe(512);
     expect(changeCount(after.result.plan)).toBe(0);
   }, 60_000);
 

@@ -16,6 +16,7 @@ type YamlMap = Record<string, unknown>;
 interface DeclaredFunction {
   readonly handler: unknown;
   readonly events: readonly YamlMap[];
+  readonly timeout: unknown;
 }
 
 const isMap = (value: unknown): value is YamlMap => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -33,7 +34,7 @@ function declaredFunctions(document: YamlMap): Map<string, DeclaredFunction> {
   for (const [name, value] of Object.entries(functions)) {
     if (!isMap(value)) throw new Error(`functions.${name} is not a mapping`);
     const events = Array.isArray(value.events) ? value.events.filter(isMap) : [];
-    result.set(name, { handler: value.handler, events });
+    result.set(name, { handler: value.handler, events, timeout: value.timeout });
   }
   return result;
 }
@@ -104,6 +105,13 @@ describe('serverless.yml follows shared/routes.ts', () => {
     expect(httpEventsOf(fn)).toEqual([]);
   });
 
+  it.each(allFunctions.map((fn) => [fn.name, fn] as const))('%s: time limit', (_name, route) => {
+    const provider = document.provider;
+    const fn = functions.get(route.name);
+    const timeout = fn?.timeout ?? (isMap(provider) ? provider.timeout : undefined);
+    expect(timeout, `set \`timeout: ${route.timeoutSeconds}\` on ${route.name}`).toBe(route.timeoutSeconds);
+  });
+
   it('tells the functions the same base path the httpApi paths use', () => {
     const provider = document.provider;
     const environment = isMap(provider) ? provider.environment : undefined;
@@ -135,9 +143,9 @@ describe('matchPath', () => {
 
 describe('findRoute', () => {
   // A local table, so these tests do not depend on which routes exist today.
-  const byParam: HttpRoute = { name: 'task-get', file: 'functions/task/get.ts', method: 'GET', path: '/task/{taskId}' };
-  const list: HttpRoute = { name: 'task-list', file: 'functions/task/list.ts', method: 'GET', path: '/task/list' };
-  const create: HttpRoute = { name: 'task-create', file: 'functions/task/create.ts', method: 'POST', path: '/task/create' };
+  const byParam: HttpRoute = { name: 'task-get', file: 'functions/task/get.ts', method: 'GET', path: '/task/{taskId}', timeoutSeconds: 15 };
+  const list: HttpRoute = { name: 'task-list', file: 'functions/task/list.ts', method: 'GET', path: '/task/list', timeoutSeconds: 15 };
+  const create: HttpRoute = { name: 'task-create', file: 'functions/task/create.ts', method: 'POST', path: '/task/create', timeoutSeconds: 15 };
   const routes = [byParam, list, create];
 
   it('prefers a static segment over a parameter, whatever the table order', () => {
