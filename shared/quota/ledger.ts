@@ -193,7 +193,10 @@ export interface LedgerViolation {
 /**
  * The invariants (reference/reliability.md §4.1): every cached balance equals its ledger sum
  * and is never negative; every reference has at most one of each kind; a confirm or release
- * needs a hold; no hold is both confirmed and released. Empty means healthy.
+ * needs a hold; no hold is both confirmed and released; every paid order has exactly one grant,
+ * to its buyer, of its quota, and every grant is for a paid order (quota is only ever bought).
+ * Each rule is one statement, so it reads one consistent snapshot even while orders are credited.
+ * Empty means healthy.
  */
 export async function checkLedgerInvariants(on?: Queryable): Promise<LedgerViolation[]> {
   const balances = await select<{ id: string; quota_balance: number; ledger_sum: string | number | null }>(
@@ -213,12 +216,37 @@ export async function checkLedgerInvariants(on?: Queryable): Promise<LedgerViola
     [],
     on,
   );
+  // (reference, kind) is unique, so the join finds at most one grant per order.
+  const paidOrders = await select<{ id: string; quota: number; grant_delta: number | null; grant_user: string | null; user_id: string }>(
+    `SELECT o.id, o.user_id, o.quota, l.delta AS grant_delta, l.user_id AS grant_user
+       FROM orders o LEFT JOIN quota_ledger l ON l.reference = o.id AND l.kind = 'grant'
+      WHERE o.status = 'paid' AND (l.id IS NULL OR l.delta <> o.quota OR l.user_id <> o.user_id)`,
+    [],
+    on,
+  );
+  const grants = await select<{ reference: string; user_id: string; status: string | null }>(
+    `SELECT l.reference, l.user_id, o.status
+       FROM quota_ledger l LEFT JOIN orders o ON o.id = l.reference
+      WHERE l.kind = 'grant' AND (o.id IS NULL OR o.status <> 'paid')`,
+    [],
+    on,
+  );
   return [
     ...balances.map((row) => ({ rule: 'balance = ledger sum, never negative', subject: row.id, detail: `cached ${row.quota_balance}, ledger ${row.ledger_sum ?? 0}` })),
     ...references.map((row) => ({
       rule: 'one hold, at most one resolution',
       subject: row.reference,
       detail: `holds ${row.holds}, confirms ${row.confirms}, releases ${row.releases}, duplicates ${row.dupes}`,
+    })),
+    ...paidOrders.map((row) => ({
+      rule: 'a paid order has one grant of its quota to its buyer',
+      subject: row.id,
+      detail: row.grant_delta === null ? 'no grant' : `grant ${row.grant_delta} to ${row.grant_user ?? '?'}, order quota ${row.quota} for ${row.user_id}`,
+    })),
+    ...grants.map((row) => ({
+      rule: 'a grant is for a paid order',
+      subject: row.reference,
+      detail: row.status === null ? `no order (user ${row.user_id})` : `order is ${row.status} (user ${row.user_id})`,
     })),
   ];
 }

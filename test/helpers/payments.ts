@@ -1,4 +1,5 @@
-import { execute, select } from '../../shared/db/pool';
+import { execute, select, type Queryable } from '../../shared/db/pool';
+import { creditOrder, newOrderId } from '../../shared/payments/orders';
 import type { ApiCall } from './events';
 
 /**
@@ -88,4 +89,35 @@ export async function ageOrder(orderId: string, seconds: number): Promise<void> 
 /** Ends an order's payable window in the database (the platform's own time_expire is unchanged). */
 export async function expireOrder(orderId: string): Promise<void> {
   await execute('UPDATE orders SET expires_at = NOW(3) - INTERVAL 1 MINUTE, created_at = created_at - INTERVAL 31 MINUTE WHERE id = ?', [orderId]);
+}
+
+export interface SeedOrder {
+  /** Defaults to a fresh `order_…` id. */
+  readonly id?: string;
+  readonly quota: number;
+  readonly days: number;
+  readonly status?: 'pending' | 'paid' | 'failed';
+}
+
+/**
+ * An order row written directly, as if bought with Alipay (no platform is involved). Every grant
+ * must reference a paid order (checkLedgerInvariants), so tests that grant quota need one.
+ */
+export async function insertOrder(userId: string, order: SeedOrder, on?: Queryable): Promise<string> {
+  const id = order.id ?? newOrderId();
+  const status = order.status ?? 'pending';
+  await execute(
+    `INSERT INTO orders (id, user_id, channel, pay_method, status, amount_fen, membership_days, quota, subject, expires_at, paid_at)
+     VALUES (?, ?, 'alipay', 'wap', ?, 9900, ?, ?, 'seeded membership', NOW(3) + INTERVAL 30 MINUTE, ${status === 'paid' ? 'NOW(3)' : 'NULL'})`,
+    [id, userId, status, order.days, order.quota],
+    on,
+  );
+  return id;
+}
+
+/** A paid order credited through the real crediting path (order flip + ledger grant + membership). */
+export async function seedPaidOrder(userId: string, order: Omit<SeedOrder, 'status'>): Promise<string> {
+  const id = await insertOrder(userId, order);
+  await creditOrder({ id, user_id: userId, quota: order.quota, membership_days: order.days }, null);
+  return id;
 }

@@ -3,9 +3,9 @@ import { execute } from '../../shared/db/pool';
 
 /**
  * Seeds members and overdue `processing` tasks with their quota holds, in bulk (multi-row INSERTs,
- * a few thousand rows per statement), exactly as the ledger would have written them: one grant per
- * user, one hold per task, the cached balance equal to the ledger sum. Used by the sweeper tests
- * and the sweeper benchmark.
+ * a few thousand rows per statement), exactly as the ledger would have written them: one paid
+ * order and its grant per user, one hold per task, the cached balance equal to the ledger sum.
+ * Used by the sweeper tests and the sweeper benchmark.
  */
 export interface StuckTasks {
   readonly userIds: string[];
@@ -51,6 +51,12 @@ export async function seedStuckTasks(options: { users: number; tasks: number; ov
     'users',
     ['id', 'phone', 'member_expires_at', 'quota_balance'],
     userIds.map((userId, i) => [userId, `13${String(phoneBase + i).padStart(9, '0')}`, new Date(Date.now() + 30 * 86_400_000), granted - (holdsPerUser.get(userId) ?? 0)]),
+  );
+  // Each grant is for a paid order (checkLedgerInvariants), as when the member bought it.
+  await insertRows(
+    'orders',
+    ['id', 'user_id', 'channel', 'pay_method', 'status', 'amount_fen', 'membership_days', 'quota', 'subject', 'expires_at', 'paid_at'],
+    userIds.map((userId) => [`order_seed_${userId}`, userId, 'alipay', 'wap', 'paid', 9900, 30, granted, 'seeded membership', new Date(), new Date()]),
   );
   await insertRows('quota_ledger', ['user_id', 'kind', 'reference', 'delta', 'balance_after'], ledgerRows);
   // deadline_at in the past by `overdueMinutes`; created a little before that.

@@ -3,6 +3,7 @@ import { execute, select, withTransaction } from '../../shared/db/pool';
 import { NotMemberError, QuotaExhaustedError } from '../../shared/errors';
 import { checkLedgerInvariants, confirm, expireIfLapsed, grantMembership, hold, release } from '../../shared/quota/ledger';
 import { findUserById } from '../../shared/users';
+import { insertOrder } from '../helpers/payments';
 import { createUser } from '../helpers/users';
 
 const balanceOf = async (userId: string) => (await findUserById(userId))?.quota_balance;
@@ -18,7 +19,7 @@ describe('quota ledger', () => {
     const { user } = await createUser({ quota: 100, days: 30 });
     const firstExpiry = user.member_expires_at?.getTime() ?? 0;
 
-    const granted = await withTransaction((c) => grantMembership(c, user.id, `order_again_${user.id}`, 100, 30));
+    const granted = await withTransaction(async (c) => grantMembership(c, user.id, await insertOrder(user.id, { quota: 100, days: 30, status: 'paid' }, c), 100, 30));
     const after = await findUserById(user.id);
 
     expect(granted).toBe(true);
@@ -97,7 +98,7 @@ describe('quota ledger', () => {
     const { user } = await createUser({ quota: 10 });
     await execute('UPDATE users SET member_expires_at = NOW(3) - INTERVAL 1 DAY WHERE id = ?', [user.id]);
 
-    await withTransaction((c) => grantMembership(c, user.id, `order_renew_${user.id}`, 100, 30));
+    await withTransaction(async (c) => grantMembership(c, user.id, await insertOrder(user.id, { quota: 100, days: 30, status: 'paid' }, c), 100, 30));
 
     expect(await balanceOf(user.id)).toBe(100);
     const after = await findUserById(user.id);
@@ -110,5 +111,54 @@ describe('quota ledger', () => {
     const violations = await checkLedgerInvariants();
     await execute('UPDATE users SET quota_balance = 10 WHERE id = ?', [user.id]);
     expect(violations).toEqual([expect.objectContaining({ subject: user.id, rule: 'balance = ledger sum, never negative' })]);
+  });
+
+  it('reports a paid order that granted nothing', async () => {
+    // Arrange: marked paid without the grant creditOrder would have written with it
+    const { user } = await createUser();
+    const orderId = await insertOrder(user.id, { quota: 100, days: 30, status: 'paid' });
+
+    // Act
+    const violations = await checkLedgerInvariants();
+    await execute("UPDATE orders SET status = 'failed' WHERE id = ?", [orderId]);
+
+    // Assert
+    expect(violations).toEqual([{ rule: 'a paid order has one grant of its quota to its buyer', subject: orderId, detail: 'no grant' }]);
+  });
+
+  it('reports a paid order whose grant is not its quota', async () => {
+    // Arrange
+    const { user } = await createUser();
+    const orderId = await withTransaction(async (c) => {
+      const id = await insertOrder(user.id, { quota: 100, days: 30, status: 'paid' }, c);
+      await grantMembership(c, user.id, id, 50, 30);
+      return id;
+    });
+
+    // Act
+    const violations = await checkLedgerInvariants();
+    await execute('UPDATE orders SET quota = 50 WHERE id = ?', [orderId]);
+
+    // Assert
+    expect(violations).toEqual([expect.objectContaining({ rule: 'a paid order has one grant of its quota to its buyer', subject: orderId })]);
+  });
+
+  it.each([
+    ['no order at all', undefined],
+    ['an order that is not paid', 'pending' as const],
+  ])('reports a grant with %s', async (_label, status) => {
+    // Arrange
+    const { user } = await createUser();
+    const reference = `order_ghost_${user.id}`;
+    if (status) await insertOrder(user.id, { id: reference, quota: 5, days: 30, status });
+    await withTransaction((c) => grantMembership(c, user.id, reference, 5, 30));
+
+    // Act
+    const violations = await checkLedgerInvariants();
+    if (status) await execute("UPDATE orders SET status = 'paid' WHERE id = ?", [reference]);
+    else await insertOrder(user.id, { id: reference, quota: 5, days: 30, status: 'paid' });
+
+    // Assert
+    expect(violations).toEqual([expect.objectContaining({ rule: 'a grant is for a paid order', subject: reference })]);
   });
 });
