@@ -237,7 +237,7 @@ export function createAlipay(settings: AlipaySettings): Alipay {
       const node = await call('alipay.trade.query', { out_trade_no: outTradeNo });
       if (node.code !== '10000') {
         if (node.sub_code === 'ACQ.TRADE_NOT_EXIST') {
-          return { channel: 'alipay', outTradeNo, state: 'not-found', platformState: node.sub_code, platformTradeNo: null, amountFen: null, appId: null, merchantId: null };
+          return { channel: 'alipay', outTradeNo, state: 'not-found', platformState: node.sub_code, platformTradeNo: null, amountFen: null, currency: null, appId: null, merchantId: null };
         }
         throw new PlatformError('alipay', node.sub_code ?? node.code, `Alipay trade query failed: ${node.sub_code ?? node.code}`);
       }
@@ -249,6 +249,7 @@ export function createAlipay(settings: AlipaySettings): Alipay {
         platformState: node.trade_status,
         platformTradeNo: node.trade_no ?? null,
         amountFen: node.total_amount === undefined ? null : (yuanToFen(node.total_amount) ?? -1),
+        currency: null,
         // The answer does not repeat app_id/seller_id; it is about our app because we signed the question.
         appId: null,
         merchantId: null,
@@ -280,6 +281,7 @@ export function createAlipay(settings: AlipaySettings): Alipay {
           platformTradeNo: fields.data.trade_no ?? null,
           // An amount that is not a plain yuan figure can never equal an order's amount.
           amountFen: yuanToFen(totalAmount) ?? -1,
+          currency: null,
           appId: fields.data.app_id,
           merchantId: fields.data.seller_id,
         },

@@ -34,6 +34,8 @@ export function mismatchesOf(order: OrderRow, report: PlatformReport): string[] 
   const reasons: string[] = [];
   if (order.channel !== report.channel) reasons.push('channel');
   if (report.amountFen !== order.amount_fen) reasons.push('amount');
+  // WeChat names the currency of amount.total; our prices are fen of CNY, so nothing else matches.
+  if (report.channel === 'wx' && report.currency !== 'CNY') reasons.push('currency');
   if (report.appId !== null && report.appId !== expected.appId) reasons.push('app id');
   if (report.merchantId !== null && report.merchantId !== expected.merchantId) reasons.push('merchant id');
   return reasons;
@@ -59,6 +61,7 @@ export async function settleReport(report: PlatformReport, source: ReportSource)
       reason: `${reasons.join(', ')} mismatch`,
       expectedAmountFen: order.amount_fen,
       reportedAmountFen: report.amountFen,
+      reportedCurrency: report.currency,
       reportedAppId: report.appId,
       reportedMerchantId: report.merchantId,
     });

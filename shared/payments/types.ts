@@ -26,6 +26,8 @@ export interface PlatformReport {
   /** WeChat transaction_id / Alipay trade_no, once the platform has one. */
   readonly platformTradeNo: string | null;
   readonly amountFen: number | null;
+  /** WeChat's amount.currency (must be CNY); null for Alipay, whose amounts are yuan by definition. */
+  readonly currency: string | null;
   readonly appId: string | null;
   readonly merchantId: string | null;
 }

@@ -158,6 +158,7 @@ export function wechatReport(transaction: WechatTransaction): PlatformReport {
     platformState: state,
     platformTradeNo: transaction.transaction_id ?? null,
     amountFen: transaction.amount?.total ?? null,
+    currency: transaction.amount?.currency ?? null,
     appId: transaction.appid,
     merchantId: transaction.mchid,
   };
@@ -303,7 +304,7 @@ export function createWechatPay(settings: WechatPaySettings): WechatPay {
     async queryOrder(outTradeNo) {
       const answer = await call('GET', `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}?mchid=${encodeURIComponent(settings.mchId)}`);
       if (answer.status === 404) {
-        return { channel: 'wx', outTradeNo, state: 'not-found', platformState: 'ORDER_NOT_EXIST', platformTradeNo: null, amountFen: null, appId: null, merchantId: null };
+        return { channel: 'wx', outTradeNo, state: 'not-found', platformState: 'ORDER_NOT_EXIST', platformTradeNo: null, amountFen: null, currency: null, appId: null, merchantId: null };
       }
       const parsed = z.safeParse(transactionSchema, answer.json);
       if (answer.status !== 200 || !parsed.success) throw failure(answer.status, answer.json, 'order query');

@@ -189,6 +189,8 @@ describe.each(platforms)('WeChat Pay notifications on $name', (platform) => {
     ['a wrong amount', { amount: { total: 1, payer_total: 1, currency: 'CNY', payer_currency: 'CNY' } }, 'amount mismatch'],
     ['a wrong appid', { appid: 'wx0000000000000bad' }, 'app id mismatch'],
     ['a foreign mchid', { mchid: '1900000999' }, 'merchant id mismatch'],
+    ['the right total in another currency', { amount: { total: 9900, payer_total: 9900, currency: 'USD', payer_currency: 'USD' } }, 'currency mismatch'],
+    ['an amount without a currency', { amount: { total: 9900, payer_total: 9900 } }, 'currency mismatch'],
   ])('%s (genuinely signed) → 400 FAIL, nothing credited, a security event', async (_label, transaction, reason) => {
     // Arrange
     const { user, orderId } = await wechatOrder(platform);
