@@ -32,6 +32,7 @@ export function db(): Pool {
     pool.pool.on('connection', (connection) => {
       connection.query("SET time_zone = '+00:00'");
     });
+    pool.pool.on('release', (connection) => lastReleased.set(connection, Date.now()));
   }
   return pool;
 }
@@ -51,13 +52,60 @@ export function isConnectionLost(error: unknown): boolean {
   return (code !== undefined && connectionLostCodes.has(code)) || (fatal === true && /closed state|connection lost/i.test(error.message));
 }
 
-async function onceMoreIfConnectionLost<T>(run: () => Promise<T>): Promise<T> {
+/**
+ * True only when the statement provably never reached the server: mysql2 refused to enqueue it on
+ * a connection already in the closed state, or the connection itself could not be opened. A lost
+ * socket after the statement was written (ECONNRESET, PROTOCOL_CONNECTION_LOST, ...) is ambiguous:
+ * the server may have run it.
+ */
+export function failedBeforeSending(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code, fatal, syscall } = error as Error & { code?: string; fatal?: boolean; syscall?: string };
+  if (fatal === true && code === undefined && /^Can't add new command when connection is in closed state/.test(error.message)) return true;
+  return code === 'ECONNREFUSED' || syscall === 'connect';
+}
+
+const counters = { retries: 0, staleDropped: 0 };
+
+/** How often this instance retried a statement and dropped a dead idle connection (for tests and logs). */
+export function poolStats(): Readonly<typeof counters> {
+  return { ...counters };
+}
+
+async function onceMoreIf<T>(retryable: (error: unknown) => boolean, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    // The pool drops a dead connection when it errors; the retry takes a fresh one.
-    if (isConnectionLost(error)) return run();
-    throw error;
+    // The pool drops a dead connection when it errors; the retry takes another one.
+    if (!retryable(error)) throw error;
+    counters.retries += 1;
+    return run();
+  }
+}
+
+/** Connections idle at least this long are pinged before a write: the instance may have been frozen. */
+const PING_IF_IDLE_MS = 1_000;
+/** Keyed by mysql2's own connection object, so entries leave with the connections they describe. */
+const lastReleased = new WeakMap<object, number>();
+
+/**
+ * A pooled connection that answered a ping if it sat idle. A write cannot be retried once sent,
+ * so dead sockets left by a freeze are found (and dropped) here, where a retry is harmless.
+ */
+async function liveConnection(): Promise<PoolConnection> {
+  const pooled = db();
+  for (let tries = 1; ; tries += 1) {
+    const connection = await pooled.getConnection();
+    const idleSince = lastReleased.get(connection.connection);
+    if (idleSince === undefined || Date.now() - idleSince < PING_IF_IDLE_MS) return connection;
+    try {
+      await connection.ping();
+      return connection;
+    } catch (error) {
+      connection.destroy();
+      counters.staleDropped += 1;
+      if (!isConnectionLost(error) || tries > config().DB_POOL_SIZE) throw error;
+    }
   }
 }
 
@@ -67,19 +115,29 @@ export async function select<T>(sql: string, params: SqlParams = [], on: Queryab
     const [rows] = await on.query<RowDataPacket[]>(sql, params);
     return rows as unknown as T[];
   };
-  return on === pool ? onceMoreIfConnectionLost(run) : run();
+  // Reading twice is harmless, so any lost connection is worth one more try.
+  return on === pool ? onceMoreIf(isConnectionLost, run) : run();
 }
 
 /**
- * Runs a write. Retried once on the pool only when the socket was already dead; callers use
- * statements that are safe to repeat (unique keys or conditional updates).
+ * Runs a write. On the pool it goes to a connection checked alive (liveConnection) and is retried
+ * only if it provably was never sent: `attempts = attempts + 1` must not apply twice.
  */
 export async function execute(sql: string, params: SqlParams = [], on: Queryable = db()): Promise<ResultSetHeader> {
-  const run = async () => {
+  if (on !== pool) {
     const [result] = await on.query<ResultSetHeader>(sql, params);
     return result;
-  };
-  return on === pool ? onceMoreIfConnectionLost(run) : run();
+  }
+  return onceMoreIf(failedBeforeSending, async () => {
+    const connection = await liveConnection();
+    try {
+      const [result] = await connection.query<ResultSetHeader>(sql, params);
+      return result;
+    } finally {
+      // A connection that errored fatally has already left the pool; release() is then a no-op.
+      connection.release();
+    }
+  });
 }
 
 const retryableTransactionErrors = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
@@ -103,7 +161,8 @@ export interface TransactionOptions {
 export async function withTransaction<T>(work: (connection: PoolConnection) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const attempts = options.attempts ?? 4;
   for (let attempt = 1; ; attempt += 1) {
-    const connection = await onceMoreIfConnectionLost(async () => {
+    // Nothing of the unit has run yet, so a connection lost while starting it can be replaced.
+    const connection = await onceMoreIf(isConnectionLost, async () => {
       const candidate = await db().getConnection();
       try {
         // SET TRANSACTION applies to the next transaction only; the pooled connection keeps its default.

@@ -1,11 +1,29 @@
+import { spawnSync } from 'node:child_process';
+import { createConnection } from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
 import { hitRateLimit } from '../../shared/auth/rate-limit';
 import { config } from '../../shared/config';
 import { migrate } from '../../shared/db/migrate';
-import { db, execute, select, withTransaction } from '../../shared/db/pool';
+import { db, execute, poolStats, select, withTransaction } from '../../shared/db/pool';
 import { RateLimitedError } from '../../shared/errors';
 import { findOrCreateUserByPhone } from '../../shared/users';
 import { uniquePhone } from '../helpers/sandbox';
+
+/**
+ * Kills every connection of the pool from another process while this one is blocked in
+ * spawnSync, as when the server's wait_timeout passes while a function instance is frozen: the
+ * closed sockets are only noticed once the next statement has been written to them.
+ */
+async function killPooledConnectionsWhileFrozen(idleMs = 0): Promise<void> {
+  const sleepers = await Promise.all([0, 1].map(() => select<{ id: number }>('SELECT CONNECTION_ID() AS id, SLEEP(0.05) AS pause')));
+  const ids = sleepers.map(([row]) => Number(row?.id));
+  await new Promise((resolve) => setTimeout(resolve, idleMs));
+  const script = `const m = require('mysql2/promise');
+    (async () => { const c = await m.createConnection({ uri: process.argv[1] }); for (const id of ${JSON.stringify(ids)}) await c.query('KILL CONNECTION ?', [id]); await c.end(); })()
+      .catch((error) => { console.error(error); process.exit(1); });`;
+  const killed = spawnSync(process.execPath, ['-e', script, config().DATABASE_URL], { cwd: process.cwd(), encoding: 'utf8' });
+  if (killed.status !== 0) throw new Error(`could not kill the pooled connections: ${killed.stderr}`);
+}
 
 describe('database layer', () => {
   it('runs migrations once: a second run applies nothing', async () => {
@@ -14,19 +32,58 @@ describe('database layer', () => {
     expect(result.alreadyApplied.length).toBeGreaterThan(0);
   });
 
-  it('survives connections the server closed while the instance was frozen', async () => {
-    // Arrange: warm the pool, then kill its connections from outside (as wait_timeout would)
-    const ids = await Promise.all([select<{ id: number }>('SELECT CONNECTION_ID() AS id'), select<{ id: number }>('SELECT CONNECTION_ID() AS id')]);
-    const { createConnection } = await import('mysql2/promise');
-    const admin = await createConnection({ uri: config().DATABASE_URL });
-    for (const [row] of ids) if (row) await admin.query('KILL CONNECTION ?', [row.id]);
-    await admin.end();
+  it('retries a SELECT that met a connection the server closed while the instance was frozen', async () => {
+    // Arrange: both pooled connections die while this process cannot see it (a frozen instance)
+    await killPooledConnectionsWhileFrozen();
+    const before = poolStats().retries;
 
-    // Act
+    // Act: issued before the event loop has read the closed sockets, so the first try fails
     const rows = await select<{ one: number }>('SELECT 1 AS one');
 
     // Assert
     expect(rows[0]?.one).toBe(1);
+    expect(poolStats().retries).toBe(before + 1);
+  });
+
+  it('applies a write exactly once after the server closed the idle connections', async () => {
+    // Arrange: idle long enough to be pinged before a write, then killed while "frozen"
+    const phone = uniquePhone();
+    await execute('INSERT INTO otp_codes (phone, code_hash, expires_at, request_ip) VALUES (?, ?, NOW(3) + INTERVAL 5 MINUTE, ?)', [phone, Buffer.alloc(32), '127.0.0.1']);
+    await killPooledConnectionsWhileFrozen(1_100);
+    const before = poolStats();
+
+    // Act
+    const result = await execute('UPDATE otp_codes SET attempts = attempts + 1 WHERE phone = ?', [phone]);
+
+    // Assert: the dead connection was found by a ping, never by the (unrepeatable) update
+    const [row] = await select<{ attempts: number }>('SELECT attempts FROM otp_codes WHERE phone = ?', [phone]);
+    expect(result.affectedRows).toBe(1);
+    expect(row?.attempts).toBe(1);
+    expect(poolStats().staleDropped).toBeGreaterThan(before.staleDropped);
+    expect(poolStats().retries).toBe(before.retries);
+  });
+
+  it('does not retry a write whose connection died after it was sent', async () => {
+    // Arrange: a second connection kills the writer's connection while the write is running
+    const phone = uniquePhone();
+    const [writer] = await select<{ id: number }>('SELECT CONNECTION_ID() AS id');
+    const admin = await createConnection({ uri: config().DATABASE_URL });
+    const before = poolStats().retries;
+
+    // Act: the pool's most recently used connection (`writer`) takes the next statement
+    const write = execute(
+      `INSERT INTO otp_codes (phone, code_hash, expires_at, request_ip)
+       SELECT ?, ?, NOW(3), '127.0.0.1' FROM (SELECT SLEEP(0.5) AS pause) AS slow`,
+      [phone, Buffer.alloc(32)],
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await admin.query('KILL CONNECTION ?', [Number(writer?.id)]);
+    await admin.end();
+
+    // Assert: the error reaches the caller; a retry would have inserted the row
+    await expect(write).rejects.toMatchObject({ code: expect.stringMatching(/PROTOCOL_CONNECTION_LOST|ECONNRESET|ER_CONNECTION_KILLED/) });
+    expect(poolStats().retries).toBe(before);
+    expect(await select('SELECT id FROM otp_codes WHERE phone = ?', [phone])).toHaveLength(0);
   });
 
   it('stores UTC and reads back the same instant', async () => {
