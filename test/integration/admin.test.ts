@@ -4,13 +4,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as failedTasks from '../../functions/admin/failed-tasks';
 import * as tasks from '../../functions/admin/tasks';
 import * as users from '../../functions/admin/users';
+import * as login from '../../functions/auth/login';
 import * as me from '../../functions/auth/me';
+import * as sendCode from '../../functions/auth/send-code';
 import { maskPhone } from '../../shared/admin/queries';
 import { issueToken, verifyToken } from '../../shared/auth/jwt';
+import { config } from '../../shared/config';
 import { execute, select } from '../../shared/db/pool';
 import { findUserById } from '../../shared/users';
 import { platforms } from '../helpers/events';
-import { uniquePhone } from '../helpers/sandbox';
+import { latestSmsCode, uniqueIp, uniquePhone } from '../helpers/sandbox';
 import { createUser } from '../helpers/users';
 
 /** Keys of each list item in the contract (§11–13); extensions are listed separately so a rename shows. */
@@ -250,6 +253,31 @@ describe.each(platforms)('admin endpoints on $name', (platform) => {
       expect(forUser.json).toEqual({ success: false, error: { code: 1006, message: '无权访问', requestId: expect.any(String) } });
       expect(anonymous.status).toBe(401);
       expect(anonymous.json.error?.code).toBe(1001);
+    });
+
+    it('gives an admin who logs in by SMS a token that lives ADMIN_JWT_TTL_SECONDS, shorter than a user token', async () => {
+      // Arrange: one admin and one ordinary user, each with a login code
+      const loginToken = async (role: 'admin' | 'user') => {
+        const phone = uniquePhone();
+        const { user } = await createUser();
+        await execute('UPDATE users SET phone = ?, role = ? WHERE id = ?', [phone, role, user.id]);
+        await platform.call(sendCode, { method: 'POST', path: '/auth/send-code', body: { phone }, sourceIp: uniqueIp() });
+        const loggedIn = await platform.call(login, { method: 'POST', path: '/auth/login', body: { phone, code: await latestSmsCode(phone) }, sourceIp: uniqueIp() });
+        return String(loggedIn.json.data?.token);
+      };
+      const lifetime = (token: string) => {
+        const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { iat: number; exp: number };
+        return payload.exp - payload.iat;
+      };
+
+      // Act
+      const [adminToken, userToken] = await Promise.all([loginToken('admin'), loginToken('user')]);
+
+      // Assert
+      expect(lifetime(adminToken)).toBe(config().ADMIN_JWT_TTL_SECONDS);
+      expect(lifetime(userToken)).toBe(config().JWT_TTL_SECONDS);
+      expect(lifetime(adminToken)).toBeLessThan(lifetime(userToken));
+      expect((await platform.call(users, { method: 'GET', path: '/admin/users', token: adminToken })).status).toBe(200);
     });
   });
 });
