@@ -8,12 +8,28 @@
  * every JSON answer is signed with the sandbox's Alipay key over the exact response member text.
  * As with the real wap pay, Alipay learns of an order only when its payUrl is opened, so
  * POST /_sandbox/pay knows an Alipay order once its payUrl was opened (what the buyer's browser does).
- * Fault `alipay: fail` makes the gateway answer 20000 (service unavailable).
+ * Faults (for tests of what a merchant must not trust):
+ *   `alipay: fail`  the gateway answers 20000 (service unavailable).
+ *   `alipay_signature: forged|unsigned`  JSON answers are signed by a key that is not Alipay's /
+ *        carry no `sign`.
+ *   `alipay_query: wrong-amount`  trade.query answers a genuinely signed total_amount of 0.01.
+ *        (The query answer names no app_id or seller_id, so there is nothing else to get wrong.)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { headerValue } from './tencent-api';
 import { SANDBOX_ALIPAY_APP_ID, SANDBOX_ALIPAY_SELLER_ID } from './payment-keys';
-import { alipayTime, paymentPlatforms, randomDigits, randomHex, rsaSign, rsaVerify, sandboxKeys, type AlipayTrade, type SignedNotification } from './payment-platforms';
+import {
+  alipayTime,
+  paymentPlatforms,
+  randomDigits,
+  randomHex,
+  rsaSign,
+  rsaVerify,
+  sandboxKeys,
+  strangerPrivateKey,
+  type AlipayTrade,
+  type SignedNotification,
+} from './payment-platforms';
 import type { RequestContext, Router } from './router';
 import type { SandboxState } from './state';
 import { sendCheckoutPage } from './wechat-pay';
@@ -34,11 +50,18 @@ class AlipayError extends Error {
   }
 }
 
+type AnswerSignature = 'ok' | 'forged' | 'unsigned';
+const answerSignatures: readonly AnswerSignature[] = ['ok', 'forged', 'unsigned'];
+
 const messages: Record<string, string> = { '10000': 'Success', '20000': 'Service Currently Unavailable', '40002': 'Invalid Arguments', '40004': 'Business Failed' };
 
 export function registerAlipay({ router, state }: AlipayModuleContext): void {
   const trades = paymentPlatforms(state).alipayTrades;
   state.defineFault('alipay', { defaultValue: 'ok', values: ['ok', 'fail'] });
+  state.defineFault('alipay_signature', { defaultValue: 'ok', values: answerSignatures });
+  state.defineFault('alipay_query', { defaultValue: 'ok', values: ['ok', 'wrong-amount'] });
+  const sendAnswer = (res: ServerResponse, member: string, answer: Record<string, string> | AlipayError): void =>
+    sendSignedAnswer(res, member, answer, answerSignatures.find((mode) => mode === state.fault('alipay_signature')) ?? 'ok');
 
   const gateway = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): void => {
     let params: Record<string, string>;
@@ -61,9 +84,12 @@ export function registerAlipay({ router, state }: AlipayModuleContext): void {
           sendCheckoutPage(res, { orderId: trade.outTradeNo, title: trade.subject, amount: trade.totalAmount, platform: 'Alipay (wap)' });
           return;
         }
-        case 'alipay.trade.query':
-          sendAnswer(res, member, queryTrade(trades, bizContent));
+        case 'alipay.trade.query': {
+          const answer = queryTrade(trades, bizContent);
+          // A genuine signature over an amount that is not the order's: the merchant must compare it.
+          sendAnswer(res, member, state.fault('alipay_query') === 'wrong-amount' ? { ...answer, total_amount: '0.01', buyer_pay_amount: '0.01', receipt_amount: '0.01', invoice_amount: '0.01' } : answer);
           return;
+        }
         case 'alipay.trade.close':
           sendAnswer(res, member, closeTrade(trades, bizContent));
           return;
@@ -212,12 +238,13 @@ function closeTrade(trades: Map<string, AlipayTrade>, biz: Record<string, unknow
 // ---------------------------------------------------------------------------------------------
 // Answers and notifications
 
-function sendAnswer(res: ServerResponse, member: string, answer: Record<string, string> | AlipayError): void {
+function sendSignedAnswer(res: ServerResponse, member: string, answer: Record<string, string> | AlipayError, mode: AnswerSignature): void {
   const node =
     answer instanceof AlipayError ? { code: answer.code, msg: messages[answer.code] ?? 'Business Failed', sub_code: answer.subCode, sub_msg: answer.subMsg } : answer;
   const nodeText = JSON.stringify(node);
   // Alipay signs the member's text exactly as it appears in the answer.
-  const text = `{"${member}":${nodeText},"sign":"${rsaSign(nodeText, sandboxKeys.alipayPlatformPrivate)}"}`;
+  const sign = mode === 'unsigned' ? '' : `,"sign":"${rsaSign(nodeText, mode === 'forged' ? strangerPrivateKey() : sandboxKeys.alipayPlatformPrivate)}"`;
+  const text = `{"${member}":${nodeText}${sign}}`;
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) });
   res.end(text);
 }

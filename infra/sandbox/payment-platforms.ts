@@ -4,7 +4,7 @@
  * encryption. These are written independently of shared/payments on purpose: the sandbox is the
  * other side of the wire, so a bug in our client must not be mirrored by the platform it talks to.
  */
-import { createCipheriv, createHash, createPrivateKey, createPublicKey, randomBytes, randomInt, sign, verify, type KeyObject } from 'node:crypto';
+import { createCipheriv, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, randomInt, sign, verify, type KeyObject } from 'node:crypto';
 import {
   SANDBOX_ALIPAY_APP_PRIVATE_KEY,
   SANDBOX_ALIPAY_PLATFORM_PRIVATE_KEY,
@@ -87,6 +87,14 @@ export const sandboxKeys: {
   alipayAppPublic: createPublicKey(SANDBOX_ALIPAY_APP_PRIVATE_KEY),
   alipayPlatformPrivate: createPrivateKey(SANDBOX_ALIPAY_PLATFORM_PRIVATE_KEY),
 };
+
+let stranger: KeyObject | undefined;
+
+/** A key no merchant was given (made on first use): what a forger on the wire would sign with. */
+export function strangerPrivateKey(): KeyObject {
+  stranger ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  return stranger;
+}
 
 export function rsaSign(message: string, key: KeyObject): string {
   return sign('RSA-SHA256', Buffer.from(message, 'utf8'), key).toString('base64');

@@ -7,7 +7,14 @@
  * Every request must carry a valid WECHATPAY2-SHA256-RSA2048 Authorization from the sandbox
  * merchant (mchid, certificate serial, 5-minute timestamp, signature over the exact request);
  * every answer is signed with the sandbox's WeChat Pay key (Wechatpay-* headers).
- * Fault `wxpay: fail` makes order placement answer 500 SYSTEM_ERROR.
+ * Faults (for tests of what a merchant must not trust):
+ *   `wxpay: fail`  order placement answers 500 SYSTEM_ERROR.
+ *   `wxpay_signature: forged|unsigned|stale`  every answer is signed by a key that is not
+ *        WeChat's / carries no Wechatpay-* headers / is genuinely signed 301 s in the past.
+ *   `wxpay_query: wrong-amount|wrong-appid|wrong-mchid|wrong-currency|not-found|no-route`  the
+ *        order query answers a genuinely signed transaction with that field altered (amount.total 1,
+ *        another appid or mchid, currency USD), or 404 ORDER_NOT_EXIST for a trade it holds, or
+ *        404 NOT_FOUND (a path nobody serves, as a misrouted proxy would answer).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { headerValue } from './tencent-api';
@@ -29,6 +36,7 @@ import {
   rsaVerify,
   sandboxKeys,
   sandboxOpenid,
+  strangerPrivateKey,
   wechatTime,
   type SignedNotification,
   type WechatTrade,
@@ -42,6 +50,13 @@ export interface WechatPayModuleContext {
 }
 
 const MAX_CLOCK_SKEW_SECONDS = 300;
+
+type AnswerSignature = 'ok' | 'forged' | 'unsigned' | 'stale';
+const answerSignatures: readonly AnswerSignature[] = ['ok', 'forged', 'unsigned', 'stale'];
+const queryFaults = ['ok', 'wrong-amount', 'wrong-appid', 'wrong-mchid', 'wrong-currency', 'not-found', 'no-route'] as const;
+/** Ids that are not the sandbox merchant's, for genuinely signed answers about someone else. */
+const FOREIGN_APP_ID = 'wx00000000000000ff';
+const FOREIGN_MCH_ID = '1900000999';
 const ORDER_PREFIX = '/v3/pay/transactions/out-trade-no/';
 
 /** An answer WeChat gives as `{code, message}` with an HTTP status. */
@@ -58,6 +73,9 @@ class WechatPayError extends Error {
 export function registerWechatPay({ router, state }: WechatPayModuleContext): void {
   const trades = paymentPlatforms(state).wechatTrades;
   state.defineFault('wxpay', { defaultValue: 'ok', values: ['ok', 'fail'] });
+  state.defineFault('wxpay_signature', { defaultValue: 'ok', values: answerSignatures });
+  state.defineFault('wxpay_query', { defaultValue: 'ok', values: queryFaults });
+  const signatureMode = (): AnswerSignature => answerSignatures.find((mode) => mode === state.fault('wxpay_signature')) ?? 'ok';
 
   const handle =
     (work: (req: IncomingMessage, ctx: RequestContext) => { status: number; body?: object }) =>
@@ -65,10 +83,10 @@ export function registerWechatPay({ router, state }: WechatPayModuleContext): vo
       try {
         verifyMerchantSignature(req, ctx, Date.now());
         const answer = work(req, ctx);
-        sendSigned(res, answer.status, answer.body);
+        sendSigned(res, answer.status, answer.body, signatureMode());
       } catch (error) {
         if (!(error instanceof WechatPayError)) throw error;
-        sendSigned(res, error.status, { code: error.code, message: error.message });
+        sendSigned(res, error.status, { code: error.code, message: error.message }, signatureMode());
       }
     };
 
@@ -91,9 +109,11 @@ export function registerWechatPay({ router, state }: WechatPayModuleContext): vo
       const outTradeNo = decodeURIComponent(ctx.url.pathname.slice(ORDER_PREFIX.length));
       if (ctx.url.searchParams.get('mchid') !== SANDBOX_WECHAT_MCH_ID) throw new WechatPayError(400, 'PARAM_ERROR', 'mchid 与请求商户号不符');
       const trade = trades.get(outTradeNo);
-      if (!trade) throw new WechatPayError(404, 'ORDER_NOT_EXIST', '订单不存在');
+      const fault = state.fault('wxpay_query');
+      if (!trade || fault === 'not-found') throw new WechatPayError(404, 'ORDER_NOT_EXIST', '订单不存在');
+      if (fault === 'no-route') throw new WechatPayError(404, 'NOT_FOUND', '接口不存在');
       expireIfDue(trade);
-      return { status: 200, body: transactionOf(trade) };
+      return { status: 200, body: alteredTransaction(transactionOf(trade), fault) };
     }),
   );
 
@@ -227,22 +247,24 @@ export function expireIfDue(trade: WechatTrade, nowMs = Date.now()): void {
 // ---------------------------------------------------------------------------------------------
 // Answers and notifications
 
-function signedHeaders(body: string): Record<string, string> {
-  const timestamp = String(Math.floor(Date.now() / 1000));
+function signedHeaders(body: string, mode: AnswerSignature = 'ok'): Record<string, string> {
+  const requestId = `08${randomHex(16).toUpperCase()}`;
+  if (mode === 'unsigned') return { 'request-id': requestId };
+  const timestamp = String(Math.floor(Date.now() / 1000) - (mode === 'stale' ? MAX_CLOCK_SKEW_SECONDS + 1 : 0));
   const nonce = randomAlphanumeric(32);
   return {
     'wechatpay-timestamp': timestamp,
     'wechatpay-nonce': nonce,
-    'wechatpay-signature': rsaSign(`${timestamp}\n${nonce}\n${body}\n`, sandboxKeys.wechatPlatformPrivate),
+    'wechatpay-signature': rsaSign(`${timestamp}\n${nonce}\n${body}\n`, mode === 'forged' ? strangerPrivateKey() : sandboxKeys.wechatPlatformPrivate),
     'wechatpay-serial': SANDBOX_WECHAT_PAY_PUBLIC_KEY_ID,
-    'request-id': `08${randomHex(16).toUpperCase()}`,
+    'request-id': requestId,
   };
 }
 
-function sendSigned(res: ServerResponse, status: number, body: object | undefined): void {
+function sendSigned(res: ServerResponse, status: number, body: object | undefined, mode: AnswerSignature): void {
   const text = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, {
-    ...signedHeaders(text),
+    ...signedHeaders(text, mode),
     ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
     'content-length': String(Buffer.byteLength(text)),
   });
@@ -267,6 +289,23 @@ export function transactionOf(trade: WechatTrade): Record<string, unknown> {
     payer: { openid: trade.payerOpenid ?? trade.openid ?? '' },
     amount: paid ? { total: trade.total, payer_total: trade.total, currency: 'CNY', payer_currency: 'CNY' } : { total: trade.total, currency: 'CNY' },
   };
+}
+
+/** The query answer under a `wxpay_query` fault: one field about another payment, everything else true. */
+function alteredTransaction(transaction: Record<string, unknown>, fault: string): Record<string, unknown> {
+  const amount = typeof transaction.amount === 'object' && transaction.amount !== null ? transaction.amount : {};
+  switch (fault) {
+    case 'wrong-amount':
+      return { ...transaction, amount: { ...amount, total: 1, payer_total: 1 } };
+    case 'wrong-currency':
+      return { ...transaction, amount: { ...amount, currency: 'USD', payer_currency: 'USD' } };
+    case 'wrong-appid':
+      return { ...transaction, appid: FOREIGN_APP_ID };
+    case 'wrong-mchid':
+      return { ...transaction, mchid: FOREIGN_MCH_ID };
+    default:
+      return transaction;
+  }
 }
 
 /** The buyer pays: WeChat records the transaction (an H5 buyer gets a stable sandbox openid). */

@@ -3,8 +3,8 @@ import { asError } from '../errors';
 import { logger } from '../logger';
 import { paymentClients } from './clients';
 import { claimQuerySlot, findOrder, markOrderFailed, pendingOrdersAwaitingPayment, pendingOrdersPastValidity, type OrderRow } from './orders';
-import { settleReport } from './settlement';
-import type { Channel, PlatformReport } from './types';
+import { securityEvent, settleReport } from './settlement';
+import { PlatformError, type Channel, type PlatformReport } from './types';
 
 /**
  * Reconciliation: notifications are not guaranteed, so an order is also settled by asking its
@@ -23,8 +23,16 @@ export type ReconcileOutcome =
   | 'mismatch'
   | 'unknown-order';
 
-function queryPlatform(order: OrderRow): Promise<PlatformReport> {
-  return order.channel === 'wx' ? paymentClients.wechatPay.queryOrder(order.id) : paymentClients.alipay.queryOrder(order.id);
+async function queryPlatform(order: OrderRow): Promise<PlatformReport> {
+  try {
+    return await (order.channel === 'wx' ? paymentClients.wechatPay.queryOrder(order.id) : paymentClients.alipay.queryOrder(order.id));
+  } catch (error) {
+    // An answer in the platform's name that its key did not sign: a forgery on the wire or a wrong key.
+    if (error instanceof PlatformError && error.code === 'RESPONSE_SIGNATURE') {
+      securityEvent({ orderId: order.id, channel: order.channel, source: 'query', reason: 'answer failed verification', httpStatus: error.httpStatus ?? null });
+    }
+    throw error;
+  }
 }
 
 /** Closes an unpaid order at its platform; false when the platform says it may have been paid. */
