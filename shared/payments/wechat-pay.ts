@@ -214,7 +214,12 @@ export function createWechatPay(settings: WechatPaySettings): WechatPay {
   // In public-key mode the official samples name the key they expect WeChat to sign with.
   const expectedSerial = settings.publicKeys.keys().next().value;
 
-  async function call(method: 'GET' | 'POST', pathWithQuery: string, payload?: object): Promise<{ status: number; body: Buffer; json: unknown }> {
+  /**
+   * One signed request. A 2xx answer that fails verification throws; other answers come back with
+   * `verified`, since WeChat signs its business refusals but a proxy or our own bad request
+   * signature may produce unsigned ones, whose code is still worth logging.
+   */
+  async function call(method: 'GET' | 'POST', pathWithQuery: string, payload?: object): Promise<{ status: number; body: Buffer; json: unknown; verified: boolean }> {
     const body = payload === undefined ? '' : JSON.stringify(payload);
     const authorization = buildAuthorization({
       mchId: settings.mchId,
@@ -245,22 +250,20 @@ export function createWechatPay(settings: WechatPaySettings): WechatPay {
     }
     const raw = Buffer.from(await response.arrayBuffer());
     const json = raw.length === 0 ? undefined : parseJson(raw.toString('utf8'));
-    if (response.ok) {
-      // Only a verified answer is trusted: a 2xx with a bad signature is an attack or a misconfiguration.
-      const check = verifyWechatSignature(
-        {
-          timestamp: response.headers.get('wechatpay-timestamp') ?? undefined,
-          nonce: response.headers.get('wechatpay-nonce') ?? undefined,
-          signature: response.headers.get('wechatpay-signature') ?? undefined,
-          serial: response.headers.get('wechatpay-serial') ?? undefined,
-        },
-        raw,
-        settings.publicKeys,
-        unixSeconds(),
-      );
-      if (!check.ok) throw new PlatformError('wx', 'RESPONSE_SIGNATURE', `WeChat Pay answer failed verification (${check.reason})`, response.status);
-    }
-    return { status: response.status, body: raw, json };
+    const check = verifyWechatSignature(
+      {
+        timestamp: response.headers.get('wechatpay-timestamp') ?? undefined,
+        nonce: response.headers.get('wechatpay-nonce') ?? undefined,
+        signature: response.headers.get('wechatpay-signature') ?? undefined,
+        serial: response.headers.get('wechatpay-serial') ?? undefined,
+      },
+      raw,
+      settings.publicKeys,
+      unixSeconds(),
+    );
+    // Only a verified answer is trusted: a 2xx with a bad signature is an attack or a misconfiguration.
+    if (response.ok && !check.ok) throw new PlatformError('wx', 'RESPONSE_SIGNATURE', `WeChat Pay answer failed verification (${check.reason})`, response.status);
+    return { status: response.status, body: raw, json, verified: check.ok };
   }
 
   function failure(status: number, json: unknown, doing: string): PlatformError {
@@ -304,7 +307,11 @@ export function createWechatPay(settings: WechatPaySettings): WechatPay {
     async queryOrder(outTradeNo) {
       const answer = await call('GET', `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}?mchid=${encodeURIComponent(settings.mchId)}`);
       if (answer.status === 404) {
-        return { channel: 'wx', outTradeNo, state: 'not-found', platformState: 'ORDER_NOT_EXIST', platformTradeNo: null, amountFen: null, currency: null, appId: null, merchantId: null };
+        // "Not found" ends in the order being failed, so it must be WeChat's own signed ORDER_NOT_EXIST.
+        if (!answer.verified) throw new PlatformError('wx', 'RESPONSE_SIGNATURE', 'WeChat Pay "not found" answer failed verification', answer.status);
+        const error = failure(answer.status, answer.json, 'order query');
+        if (error.code !== 'ORDER_NOT_EXIST') throw error;
+        return { channel: 'wx', outTradeNo, state: 'not-found', platformState: error.code, platformTradeNo: null, amountFen: null, currency: null, appId: null, merchantId: null };
       }
       const parsed = z.safeParse(transactionSchema, answer.json);
       if (answer.status !== 200 || !parsed.success) throw failure(answer.status, answer.json, 'order query');

@@ -154,3 +154,49 @@ describe('genuinely signed answers about another payment', () => {
     await expectNothingCredited(user.id, orderId, 'failed');
   });
 });
+
+describe('WeChat "order not found"', () => {
+  it('signed ORDER_NOT_EXIST for an unpaid order past its validity → failed (nothing to close)', async () => {
+    // Arrange
+    const { user, orderId } = await buy(jsapi);
+    await expireOrder(orderId);
+    await setFaults({ wxpay_query: 'not-found' });
+
+    // Act
+    const outcome = await reconcileOrder(orderId);
+
+    // Assert
+    expect(outcome).toBe('failed');
+    await expectNothingCredited(user.id, orderId, 'failed');
+  });
+
+  it.each(['forged', 'unsigned', 'stale'])('a %s ORDER_NOT_EXIST → throws, the order stays pending, a security event', async (signature) => {
+    // Arrange
+    const { user, orderId } = await buy(jsapi);
+    await expireOrder(orderId);
+    await setFaults({ wxpay_query: 'not-found', wxpay_signature: signature });
+    const warn = vi.spyOn(logger, 'warn');
+
+    // Act
+    const outcome = reconcileOrder(orderId);
+
+    // Assert
+    await expect(outcome).rejects.toThrow(/verification/);
+    expect(warn).toHaveBeenCalledWith('payment security event', expect.objectContaining({ orderId, channel: 'wx', source: 'query', httpStatus: 404 }));
+    await expectNothingCredited(user.id, orderId);
+  });
+
+  it('a signed 404 with another code (a path nobody serves) is not "order not found": throws, pending', async () => {
+    // Arrange
+    const { user, orderId } = await buy(jsapi);
+    await expireOrder(orderId);
+    await setFaults({ wxpay_query: 'no-route' });
+
+    // Act
+    const outcome = reconcileOrder(orderId);
+
+    // Assert
+    await expect(outcome).rejects.toThrow(/NOT_FOUND/);
+    await expectNothingCredited(user.id, orderId);
+  });
+});
