@@ -8,7 +8,7 @@ import { isMemberAt, type UserRow } from '../users';
 import { cloudInfinite, type CloudInfinite } from '../vendors/ci';
 import { VendorError } from '../vendors/vendor-error';
 import { asTaskErrorCode, errorForCode, failureReasons, TaskFailure } from './failures';
-import { findTask, insertTask, type TaskRow } from './repository';
+import { findTask, findUserTask, insertTask, type TaskRow } from './repository';
 import { startRunningHub } from './runninghub';
 import type { CreateTaskBody } from './schemas';
 import { taskServices } from './services';
@@ -28,10 +28,14 @@ function ci(): CloudInfinite {
 }
 
 const notYours = () => new ValidationError([{ field: 'inputImageUrl', message: 'must be a file under your own upload prefix (allowPrefix from GET /media/sts)' }]);
+/** The id is already another user's task; only reachable after uploading under it, so it probes nothing cheaply. */
+const idTaken = () => new ValidationError([{ field: 'inputImageUrl', message: 'this task id is already in use; get a new one from GET /media/sts without taskId' }]);
 
 /**
  * POST /task/create (contract + DESIGN.md). Order matters for the quota:
- *  1. the input is the caller's own upload; a task id seen before answers its task, spending nothing;
+ *  1. the input is the caller's own upload; the caller's own task id seen before answers its task,
+ *     spending nothing. Another user's id goes on exactly like a free one (DESIGN.md: it must answer
+ *     as a missing one), so it meets the same membership, quota and "no uploaded file" answers;
  *  2. membership and quota (the contract's first step; the hold re-checks both under lock);
  *  3. the object exists, is at most UPLOAD_MAX_BYTES and is a JPEG/PNG by its bytes — all before
  *     any quota is held, so 2001/2002/"missing" spend nothing;
@@ -43,8 +47,8 @@ export async function createTask(user: UserRow, body: CreateTaskBody): Promise<T
   const input = parseInputKey(body.inputImageUrl);
   if (!input || input.userId !== user.id) throw notYours();
   logger.appendKeys({ taskId: input.taskId });
-  const existing = await findTask(input.taskId);
-  if (existing) return replay(existing, user);
+  const existing = await findUserTask(input.taskId, user.id);
+  if (existing) return taskSummary(existing);
 
   if (!isMemberAt(user, new Date())) throw new NotMemberError();
   if (user.quota_balance < 1) throw new QuotaExhaustedError();
@@ -98,7 +102,7 @@ export async function createTask(user: UserRow, body: CreateTaskBody): Promise<T
 
 /** A repeated create: the same caller gets the task as it is; anyone else cannot reuse the id. */
 function replay(task: TaskRow, user: UserRow): TaskSummary {
-  if (task.user_id !== user.id) throw notYours();
+  if (task.user_id !== user.id) throw idTaken();
   return taskSummary(task);
 }
 

@@ -3,6 +3,7 @@ import * as create from '../../functions/task/create';
 import * as get from '../../functions/task/get';
 import * as list from '../../functions/task/list';
 import { execute } from '../../shared/db/pool';
+import { mintTaskId } from '../../shared/media/keys';
 import { checkLedgerInvariants } from '../../shared/quota/ledger';
 import { platforms } from '../helpers/events';
 import { jpegImage } from '../helpers/images';
@@ -54,6 +55,31 @@ describe.each(platforms)('task access on $name', (platform) => {
     expect(bCreate.json.error?.details).toEqual([{ field: 'inputImageUrl', message: expect.stringContaining('your own upload prefix') }]);
     expect(bUpload.statusCode).toBe(403);
     expect(await ledgerKinds(aInput.taskId)).toEqual([]);
+    expect(await balanceOf(b.user.id)).toBe(1);
+  });
+
+  it('answers B naming A’s task id exactly like a free id: under B’s prefix and under A’s', async () => {
+    // Arrange: A has a task; B uploads nothing
+    const a = await createUser({ quota: 1 });
+    const b = await createUser({ quota: 1 });
+    const aInput = await uploadInput(platform, a.token, jpegImage());
+    await platform.call(create, { method: 'POST', path: '/task/create', token: a.token, body: cleanBody(aInput.key) });
+    const freeId = mintTaskId();
+    const createAs = (key: string) => platform.call(create, { method: 'POST', path: '/task/create', token: b.token, body: cleanBody(key) });
+    const answerOf = (result: Awaited<ReturnType<typeof createAs>>) => ({ status: result.status, error: { ...result.json.error, requestId: undefined } });
+
+    // Act
+    const takenOwnPrefix = await createAs(`input/${b.user.id}/${aInput.taskId}/original.jpg`);
+    const freeOwnPrefix = await createAs(`input/${b.user.id}/${freeId}/original.jpg`);
+    const takenTheirPrefix = await createAs(aInput.key);
+    const freeTheirPrefix = await createAs(`input/${a.user.id}/${freeId}/original.jpg`);
+
+    // Assert
+    expect(answerOf(takenOwnPrefix)).toEqual(answerOf(freeOwnPrefix));
+    expect(answerOf(takenOwnPrefix)).toMatchObject({ status: 400, error: { code: 1000, details: [{ field: 'inputImageUrl', message: expect.stringContaining('no uploaded file') }] } });
+    expect(answerOf(takenTheirPrefix)).toEqual(answerOf(freeTheirPrefix));
+    expect(answerOf(takenTheirPrefix)).toMatchObject({ status: 400, error: { code: 1000, details: [{ field: 'inputImageUrl', message: expect.stringContaining('your own upload prefix') }] } });
+    expect(await ledgerKinds(aInput.taskId)).toEqual(['hold', 'confirm']);
     expect(await balanceOf(b.user.id)).toBe(1);
   });
 
