@@ -395,19 +395,28 @@ export function parsePicOperations(header: string, bucket: string, sourceKey: st
   return { isPicInfo: json.is_pic_info === 1 || json.is_pic_info === '1', rules };
 }
 
-/** Runs every rule, then stores every result (all or nothing), and describes them as UploadResult. */
+/**
+ * Runs every rule, then stores every result (all or nothing), and describes them as UploadResult.
+ * `storeSource` (processing on upload) stores the uploaded original between the two, so a rule
+ * whose fileid is the upload's own key replaces the original, as COS does (1045/33695: the
+ * original's ETag is then the result's).
+ */
 export function runPicOperations(
   state: SandboxState,
   store: CosObjectStore,
   source: CosObject,
   operations: PicOperations,
   host: string,
+  storeSource?: () => void,
 ): XmlElement {
   const results = operations.rules.map((rule) => ({ rule, output: runPipeline(state, source, rule.pipeline) }));
   const header = requireImage(source);
   const decoded = decodeImage(source.body);
+  storeSource?.();
+  let sourceEtag = source.etag;
   const objects = results.map(({ rule, output }) => {
     const stored = store.put(source.bucket, rule.key, output.body, output.contentType);
+    if (rule.key === source.key) sourceEtag = stored.etag;
     return {
       Key: rule.key,
       Location: `${host}/${source.bucket}/${rule.key}`,
@@ -423,7 +432,7 @@ export function runPicOperations(
     OriginalInfo: {
       Key: source.key,
       Location: `${host}/${source.bucket}/${source.key}`,
-      ETag: source.etag,
+      ETag: sourceEtag,
       ImageInfo: {
         Format: header.format,
         Width: header.width,

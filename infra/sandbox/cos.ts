@@ -114,9 +114,11 @@ function serve(
         authoriseOutputs(operations, authorise);
         const upload = buildCosObject(target.bucket, target.key, ctx.rawBody, contentType);
         // Process before storing anything: a failing rule (or ci=fail) must leave the bucket untouched.
-        const result = runPicOperations(state, store, upload, operations, hostOf(req));
-        const stored = store.put(target.bucket, target.key, ctx.rawBody, contentType);
-        sendXml(res, 200, 'UploadResult', result, { ...base, etag: stored.etag });
+        // The original is stored before the results, so a result under the upload's own key replaces it.
+        const result = runPicOperations(state, store, upload, operations, hostOf(req), () => {
+          store.put(target.bucket, target.key, ctx.rawBody, contentType);
+        });
+        sendXml(res, 200, 'UploadResult', result, { ...base, etag: store.get(target.bucket, target.key)?.etag ?? upload.etag });
         return;
       }
       const stored = store.put(target.bucket, target.key, ctx.rawBody, contentType);

@@ -117,8 +117,9 @@ export async function copyFrames(userId: string, taskId: string, urls: readonly 
       const bytes = Buffer.from(await response.arrayBuffer());
       const image = sniffImage(bytes);
       if (!image || bytes.length > MAX_FRAME_BYTES) throw new Error(`frame ${index + 1}: not a JPEG/PNG/WebP image of at most ${MAX_FRAME_BYTES} bytes`);
-      const key = outputKey(userId, taskId, `frame_${String(index + 1).padStart(2, '0')}.${image.extension}`);
-      await store.put(key, bytes, image.contentType);
+      const key = outputKey(userId, taskId, `frame_${String(index + 1).padStart(2, '0')}.jpg`);
+      if (image.extension === 'jpg') await store.put(key, bytes, image.contentType);
+      else await store.put(key, bytes, image.contentType, { picOperations: JSON.stringify({ is_pic_info: 0, rules: [{ fileid: `/${key}`, rule: FRAME_JPEG_RULE }] }) });
       keys[index] = key;
     }
   };

@@ -13,7 +13,11 @@ export interface ObjectStore {
   readonly bucket: string;
   /** Size and type of an object, or null when it does not exist. */
   stat(key: string): Promise<{ size: number; contentType: string | undefined } | null>;
-  put(key: string, body: Buffer, contentType: string): Promise<void>;
+  /**
+   * Stores `body` at `key`. With `picOperations` (a Pic-Operations JSON, vendors.md §2.1–2.2) Cloud
+   * Infinite processes the upload on the way in and persists the results it names.
+   */
+  put(key: string, body: Buffer, contentType: string, options?: { picOperations?: string }): Promise<void>;
   /** A presigned GET URL valid for `ttlSeconds`. */
   signedGetUrl(key: string, ttlSeconds: number, now?: number): string;
 }
@@ -43,18 +47,24 @@ export function objectUrl(options: Pick<CosOptions, 'bucket' | 'region' | 'baseU
 }
 
 /**
- * The `q-sign` authorization for `method` on `key` with only `host` signed (the SDK's default
- * header set minus the optional ones), valid from one second ago for `ttlSeconds`.
+ * The `q-sign` authorization for `method` on `key`, valid from one second ago for `ttlSeconds`.
+ * `host` is always signed; `signedHeaders` adds more (COS requires Pic-Operations to be signed,
+ * vendors.md §2.1), lower-cased and sorted as the SDK does.
  */
-export function cosAuthorization(options: CosOptions, method: string, key: string, ttlSeconds: number, now = Date.now()): string {
+export function cosAuthorization(options: CosOptions, method: string, key: string, ttlSeconds: number, now = Date.now(), signedHeaders: Record<string, string> = {}): string {
   const host = new URL(objectBaseUrl(options)).host;
   const start = Math.round(now / 1000) - 1;
   const keyTime = `${start};${start + ttlSeconds}`;
+  const headers = [...Object.entries(signedHeaders).map(([name, value]): [string, string] => [camSafeUrlEncode(name).toLowerCase(), value]), ['host', host] as [string, string]].sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
   const signKey = createHmac('sha1', options.secretKey).update(keyTime).digest('hex');
-  const formatString = [method.toLowerCase(), `/${key}`, '', `host=${camSafeUrlEncode(host)}`, ''].join('\n');
+  const headerString = headers.map(([name, value]) => `${name}=${camSafeUrlEncode(value)}`).join('&');
+  const formatString = [method.toLowerCase(), `/${key}`, '', headerString, ''].join('\n');
   const stringToSign = ['sha1', keyTime, createHash('sha1').update(formatString, 'utf8').digest('hex'), ''].join('\n');
   const signature = createHmac('sha1', signKey).update(stringToSign).digest('hex');
-  return `q-sign-algorithm=sha1&q-ak=${options.secretId}&q-sign-time=${keyTime}&q-key-time=${keyTime}&q-header-list=host&q-url-param-list=&q-signature=${signature}`;
+  const headerList = headers.map(([name]) => name).join(';');
+  return `q-sign-algorithm=sha1&q-ak=${options.secretId}&q-sign-time=${keyTime}&q-key-time=${keyTime}&q-header-list=${headerList}&q-url-param-list=&q-signature=${signature}`;
 }
 
 /** A presigned GET URL, as the SDK's getObjectUrl({Sign:true}) builds it. */
@@ -73,11 +83,11 @@ async function cosFailure(response: Response, what: string): Promise<VendorError
 export function cosObjectStore(options: CosOptions): ObjectStore {
   // Signatures only need to outlive the request itself.
   const signatureSeconds = 300;
-  const send = async (method: 'HEAD' | 'PUT', key: string, init: { body?: Buffer; headers?: Record<string, string> } = {}): Promise<Response> => {
+  const send = async (method: 'HEAD' | 'PUT', key: string, init: { body?: Buffer; headers?: Record<string, string>; signed?: Record<string, string> } = {}): Promise<Response> => {
     try {
       return await fetch(objectUrl(options, key), {
         method,
-        headers: { authorization: cosAuthorization(options, method, key, signatureSeconds), ...init.headers },
+        headers: { authorization: cosAuthorization(options, method, key, signatureSeconds, Date.now(), init.signed), ...init.headers, ...init.signed },
         ...(init.body ? { body: init.body } : {}),
         signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
       });
@@ -94,8 +104,9 @@ export function cosObjectStore(options: CosOptions): ObjectStore {
       if (!response.ok) throw await cosFailure(response, `HEAD ${key}`);
       return { size: Number(response.headers.get('content-length') ?? Number.NaN), contentType: response.headers.get('content-type') ?? undefined };
     },
-    async put(key, body, contentType) {
-      const response = await send('PUT', key, { body, headers: { 'content-type': contentType, 'content-length': String(body.length) } });
+    async put(key, body, contentType, putOptions = {}) {
+      const signed = putOptions.picOperations === undefined ? undefined : { 'pic-operations': putOptions.picOperations };
+      const response = await send('PUT', key, { body, headers: { 'content-type': contentType, 'content-length': String(body.length) }, ...(signed ? { signed } : {}) });
       if (!response.ok) throw await cosFailure(response, `PUT ${key}`);
       await response.arrayBuffer();
     },

@@ -113,6 +113,22 @@ export async function finishRunningHubTask(vendorTaskId: string, outcome?: 'succ
   if (!response.ok) throw new Error(`finish refused: ${response.status} ${await response.text()}`);
 }
 
+/** What the sandbox's RunningHub saw for one task: /outputs calls and frame downloads. */
+export async function runningHubCalls(vendorTaskId: string): Promise<{ outputsCalls: number; fileDownloads: number }> {
+  const response = await fetch(`${sandboxUrl()}/_sandbox/runninghub/tasks`);
+  const { tasks } = (await response.json()) as { tasks: { taskId: string; outputsCalls: number; fileDownloads: number }[] };
+  const task = tasks.find((candidate) => candidate.taskId === vendorTaskId);
+  if (!task) throw new Error(`the sandbox has no RunningHub task ${vendorTaskId}`);
+  return { outputsCalls: task.outputsCalls, fileDownloads: task.fileDownloads };
+}
+
+/** The bytes behind a URL, for checks on magic numbers (the format is in the bytes, not the name). */
+export async function downloadBytes(url: string): Promise<Buffer> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+  return Buffer.from(await response.arrayBuffer());
+}
+
 /** Downloads a result URL and decodes it: proof it is a real image. */
 export async function downloadImage(url: string): Promise<{ format: 'jpeg' | 'png'; width: number; height: number }> {
   const response = await fetch(url);

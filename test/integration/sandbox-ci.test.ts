@@ -249,6 +249,29 @@ describe('Pic-Operations (persistent processing)', () => {
     expect((await getBytes(INPUT)).body.length).toBeGreaterThan(0);
   });
 
+  it('converts an uploaded PNG to a JPEG stored under the upload’s own key (imageMogr2/format/jpg)', async () => {
+    // Arrange: how the API copies RunningHub's PNG frames (the result replaces the original, 1045/33695)
+    const Key = 'output/u_1/task_ci000001/frame_01.jpg';
+
+    // Act
+    const result = await cos.putObject({
+      Bucket: BUCKET,
+      Region: REGION,
+      Key,
+      Body: solidPng(40, 30),
+      ContentType: 'image/png',
+      Headers: { 'Pic-Operations': JSON.stringify({ is_pic_info: 0, rules: [{ fileid: `/${Key}`, rule: 'imageMogr2/format/jpg' }] }) },
+    });
+
+    // Assert
+    const stored = await getBytes(Key);
+    expect(result.statusCode).toBe(200);
+    expect(stored.body.subarray(0, 3).toString('hex')).toBe('ffd8ff');
+    expect(stored.contentType).toBe('image/jpeg');
+    expect(decodeJpeg(stored.body)).toMatchObject({ width: 40, height: 30 });
+    expect(result.ETag).toBe(`"${createHash('md5').update(stored.body).digest('hex')}"`);
+  });
+
   it('fails with ci=fail and writes nothing', async () => {
     await put(INPUT, productJpeg());
     await faults({ ci: 'fail' });

@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as create from '../../functions/task/create';
 import * as get from '../../functions/task/get';
+import { select } from '../../shared/db/pool';
 import { checkLedgerInvariants } from '../../shared/quota/ledger';
 import { platforms, type Platform } from '../helpers/events';
 import { gifImage, jpegImage, pngImage } from '../helpers/images';
 import { setFaults } from '../helpers/sandbox';
-import { adminCos, balanceOf, downloadImage, finishRunningHubTask, ledgerKinds, makePollDue, taskRow, uploadInput, uploadKeys } from '../helpers/tasks';
+import { adminCos, balanceOf, downloadBytes, downloadImage, finishRunningHubTask, ledgerKinds, makePollDue, taskRow, uploadInput, uploadKeys } from '../helpers/tasks';
 import { createUser } from '../helpers/users';
 
 afterEach(async () => {
@@ -76,7 +77,7 @@ describe.each(platforms)('POST /task/create on $name', (platform) => {
     expect(await balanceOf(user.id)).toBe(2);
   });
 
-  it('starts model_pose12 (processing, 19-digit vendor id) and finishes with 12 frames copied into COS', async () => {
+  it('starts model_pose12 (processing, 19-digit vendor id) and finishes with 12 JPEG frames in COS', async () => {
     // Arrange
     await setFaults({ runninghub: 'hang' });
     const { user, token } = await createUser({ quota: 2 });
@@ -96,8 +97,11 @@ describe.each(platforms)('POST /task/create on $name', (platform) => {
     expect(finished.json.data?.status).toBe('done');
     const urls = finished.json.data?.resultUrls as string[];
     expect(urls).toHaveLength(12);
-    urls.forEach((url, index) => expect(url).toContain(`/output/${user.id}/${taskId}/frame_${String(index + 1).padStart(2, '0')}.png?`));
-    expect(await downloadImage(urls[11] ?? '')).toMatchObject({ format: 'png' });
+    urls.forEach((url, index) => expect(url).toContain(`/output/${user.id}/${taskId}/frame_${String(index + 1).padStart(2, '0')}.jpg?`));
+    // RunningHub serves PNGs; Cloud Infinite converted each one on upload.
+    const heads = await Promise.all(urls.map(async (url) => (await downloadBytes(url)).subarray(0, 3).toString('hex')));
+    expect(heads).toEqual(Array.from({ length: 12 }, () => 'ffd8ff'));
+    expect(await downloadImage(urls[11] ?? '')).toEqual({ format: 'jpeg', width: 384, height: 512 });
     expect(await ledgerKinds(taskId)).toEqual(['hold', 'confirm']);
     expect(await balanceOf(user.id)).toBe(1);
   });
