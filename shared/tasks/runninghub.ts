@@ -99,9 +99,15 @@ export async function checkRunningHubTask(task: Pick<TaskRow, 'id' | 'user_id' |
   return (await completeTask(task.id, keys, { userId: task.user_id, ...(options.finishedBy ? { finishedBy: options.finishedBy } : {}), ...(outcome.cost === undefined ? {} : { vendorCost: outcome.cost }) })) ? 'done' : 'not-processing';
 }
 
+/** CI's on-upload conversion to JPEG (vendors.md §2.1 "on upload", §2.4 `format/jpg`). */
+export const FRAME_JPEG_RULE = 'imageMogr2/format/jpg';
+
 /**
- * Copies the frames into `output/{userId}/{taskId}/frame_NN.<ext>`, TASK_COPY_CONCURRENCY at a
- * time: RunningHub's URLs expire after 24 h, ours must not. The extension follows the bytes.
+ * Copies the frames into `output/{userId}/{taskId}/frame_NN.jpg`, TASK_COPY_CONCURRENCY at a
+ * time: RunningHub's URLs expire after 24 h, ours must not. RunningHub (ComfyUI) saves PNG, and
+ * the contract promises JPEGs, so a frame that is not one already is uploaded with a Pic-Operations
+ * rule that has Cloud Infinite convert it and persist the result under the same key (the result
+ * replaces the original, 1045/33695); no image codec runs in our function.
  */
 export async function copyFrames(userId: string, taskId: string, urls: readonly string[]): Promise<string[]> {
   const { settings, store } = taskServices();

@@ -1,11 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTencent, type TencentArtifact } from '../../infra/tencent/build';
 import { deployTencent } from '../../infra/tencent/deploy';
-import { domainEndpoints, scfCron } from '../../infra/tencent/desired';
+import { deploySettings, domainEndpoints, scfCron } from '../../infra/tencent/desired';
+import { createScfClient } from '../../infra/tencent/scf-client';
+import { loadConfig } from '../../shared/config';
 import { changeCount } from '../../infra/tencent/plan';
 import { allFunctions, fallbackRoute, httpRoutes, scheduleRoutes } from '../../shared/routes';
 
@@ -15,6 +19,7 @@ import { allFunctions, fallbackRoute, httpRoutes, scheduleRoutes } from '../../s
  */
 interface SandboxFunction {
   name: string;
+  codeSha256: string;
   runtime: string;
   handler: string;
   memorySize: number;
@@ -45,6 +50,17 @@ const baseEnv = (): Record<string, string> => ({
   JWT_SECRET: secretValue,
   DATABASE_URL: 'mysql://app@db.internal:3306/aiphoto',
 });
+
+/** The same bundle with a comment appended, zipped as the build does: new code, new hash. */
+async function rebuiltWithBanner(from: readonly TencentArtifact[], name: string): Promise<TencentArtifact> {
+  const original = from.find((artifact) => artifact.name === name);
+  if (!original) throw new Error(`no artifact ${name}`);
+  const source = `${await readFile(original.bundlePath, 'utf8')}\n// rebuilt ${Date.now()}\n`;
+  const zip = zipSync({ 'index.js': strToU8(source) });
+  const zipPath = path.join(outDir, `${name}-rebuilt.zip`);
+  await writeFile(zipPath, zip);
+  return { ...original, zipPath, zipBytes: zip.byteLength, zipSha256: createHash('sha256').update(zip).digest('hex') };
+}
 
 async function run(env: Record<string, string>, planOnly: boolean) {
   const lines: string[] = [];
@@ -134,6 +150,35 @@ describe('npm run deploy:tencent against the sandbox', () => {
     expect(planned.result.plan.functions.every((fn) => !fn.codeChanged)).toBe(true);
     expect((await scfState()).functions.find((fn) => fn.name === `${prefix}ops-sweeper`)?.memorySize).toBe(512);
     expect(changeCount(after.result.plan)).toBe(0);
+  }, 60_000);
+
+  it('ships changed code and puts a drifted timer and domain route back', async () => {
+    // Arrange: new code for one function, and someone edited the timer and the domain in the console
+    const env = { ...baseEnv(), TENCENT_SCF_MEMORY_MB: '512', JWT_SECRET: `${secretValue}-rotated` };
+    const settings = deploySettings(loadConfig(env));
+    const client = createScfClient(settings);
+    const sweeper = scheduleRoutes[0];
+    if (!sweeper) throw new Error('no schedule route');
+    await client.UpdateTrigger({ Namespace: 'default', FunctionName: `${prefix}${sweeper.name}`, Type: 'timer', TriggerName: `${sweeper.name}-timer`, TriggerDesc: '0 */5 * * * * *', Qualifier: '$DEFAULT', Enable: 'OPEN' });
+    const [domain] = (await scfState()).domains;
+    await client.UpdateCustomDomain({ Domain: 'api.example.test', Protocol: 'HTTPS', CertConfig: { CertificateId: 'cert-sandbox01' }, EndpointsConfig: (domain?.EndpointsConfig ?? []).slice(1) });
+    const changedArtifact = await rebuiltWithBanner(artifacts, 'auth-me');
+    const changedArtifacts = artifacts.map((artifact) => (artifact.name === 'auth-me' ? changedArtifact : artifact));
+
+    // Act
+    const planned = await deployTencent({ env, planOnly: true, artifacts: changedArtifacts, log: () => undefined });
+    await deployTencent({ env, planOnly: false, artifacts: changedArtifacts, log: () => undefined });
+    const after = await deployTencent({ env, planOnly: true, artifacts: changedArtifacts, log: () => undefined });
+
+    // Assert
+    expect(planned.plan.functions.filter((fn) => fn.codeChanged).map((fn) => fn.desired.routeName)).toEqual(['auth-me']);
+    expect(planned.plan.functions.find((fn) => fn.desired.routeName === sweeper.name)?.timer?.action).toBe('update');
+    expect(planned.plan.domain?.action).toBe('update');
+    const state = await scfState();
+    expect(state.functions.find((fn) => fn.name === `${prefix}auth-me`)?.codeSha256).toBe(changedArtifact.zipSha256);
+    expect(state.functions.find((fn) => fn.name === `${prefix}${sweeper.name}`)?.triggers.find((trigger) => trigger.Type === 'timer')?.TriggerDesc).toBe(scfCron(sweeper.everyMinutes));
+    expect(state.domains[0]?.EndpointsConfig.map((endpoint) => endpoint.PathMatch)).toEqual(domainEndpoints({ basePath: '/api', namespace: 'default', prefix }).map((endpoint) => endpoint.PathMatch));
+    expect(changeCount(after.plan)).toBe(0);
   }, 60_000);
 
   it('runs as `npm run deploy:tencent -- --plan` and refuses an HTTPS domain without a certificate', async () => {
