@@ -1,10 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConnection } from 'mysql2/promise';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { checkLedgerInvariants } from '../../shared/quota/ledger';
 import { api, startStack, type RunningStack } from '../helpers/stack';
 
 let stack: RunningStack;
 
 beforeAll(async () => {
   stack = await startStack();
+});
+
+afterEach(async () => {
+  // The ledger invariants (paid orders and their grants included), in the stack's own database.
+  const connection = await createConnection({ uri: stack.databaseUrl });
+  try {
+    expect(await checkLedgerInvariants(connection)).toEqual([]);
+  } finally {
+    await connection.end();
+  }
 });
 
 afterAll(async () => {
