@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context, ScheduledEvent } from 'aws-lambda';
 import { matchPath } from '../routes';
 import type { HttpRequest, HttpResponse, TimerEvent } from './types';
@@ -79,6 +80,18 @@ function paramsFor(routePath: string, path: string, given: Record<string, string
   return matchPath(routePath, path) ?? {};
 }
 
+/** Stands for "no usable client address": such requests share one rate-limit bucket. */
+export const UNKNOWN_CLIENT_IP = '0.0.0.0';
+
+/**
+ * One IPv4 or IPv6 address short enough for otp_codes.request_ip (VARCHAR(45)), or the unknown
+ * address. Comma-joined repeats, lists and junk are refused rather than guessed at.
+ */
+function validIp(value: string | undefined): string {
+  const candidate = value?.trim();
+  return candidate && candidate.length <= 45 && isIP(candidate) !== 0 ? candidate : UNKNOWN_CLIENT_IP;
+}
+
 export function fromAwsHttpEvent(event: APIGatewayProxyEventV2, context: Pick<Context, 'awsRequestId'> | undefined, options: HttpParseOptions): HttpRequest {
   const stage = event.requestContext?.stage;
   const withoutStage = stage && stage !== '$default' ? stripPrefix(event.rawPath, `/${stage}`) : event.rawPath;
@@ -93,7 +106,7 @@ export function fromAwsHttpEvent(event: APIGatewayProxyEventV2, context: Pick<Co
     query: definedValues(event.queryStringParameters),
     pathParams: paramsFor(options.routePath, path, event.pathParameters),
     body: bodyBytes(event.body, event.isBase64Encoded),
-    sourceIp: event.requestContext?.http?.sourceIp ?? '0.0.0.0',
+    sourceIp: validIp(event.requestContext?.http?.sourceIp),
     requestId: context?.awsRequestId ?? event.requestContext?.requestId ?? randomUUID(),
   };
 }
@@ -106,6 +119,17 @@ function scfQuery(event: ScfHttpEvent): Record<string, string> {
     result[key] = Array.isArray(value) ? value.join(',') : value;
   }
   return result;
+}
+
+/**
+ * requestContext.sourceIp is set by the platform whenever requestContext exists (API Gateway, and
+ * reportedly some Function URL events); then headers are the client's and are ignored. Without it
+ * (the documented Function URL event) x-scf-remote-addr is the only source: SCF sets it and,
+ * per reference/platform.md §2.4, clients cannot; a repeated or malformed value counts as unknown.
+ */
+function scfClientIp(event: ScfHttpEvent, headers: Record<string, string>): string {
+  if (event.requestContext?.sourceIp !== undefined) return validIp(event.requestContext.sourceIp);
+  return validIp(headers['x-scf-remote-addr']);
 }
 
 export function fromScfHttpEvent(event: ScfHttpEvent, context: ScfContext | undefined, options: HttpParseOptions): HttpRequest {
@@ -121,8 +145,7 @@ export function fromScfHttpEvent(event: ScfHttpEvent, context: ScfContext | unde
     query: scfQuery(event),
     pathParams: paramsFor(options.routePath, path, event.pathParameters),
     body: bodyBytes(event.body, event.isBase64Encoded),
-    // Function URL puts the client address in a platform-set header clients cannot forge.
-    sourceIp: headers['x-scf-remote-addr'] ?? event.requestContext?.sourceIp ?? '0.0.0.0',
+    sourceIp: scfClientIp(event, headers),
     requestId: context?.request_id ?? event.requestContext?.requestId ?? randomUUID(),
   };
 }

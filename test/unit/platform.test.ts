@@ -12,6 +12,7 @@ import {
   isAwsScheduledEvent,
   isScfTimerEvent,
   type ScfHttpEvent,
+  UNKNOWN_CLIENT_IP,
 } from '../../shared/http/platform';
 
 const options = { routePath: '/task/{taskId}', basePath: '/api' };
@@ -60,6 +61,43 @@ describe('platform specifics', () => {
   it('ignores a spoofed X-Forwarded-For on AWS', () => {
     const request = fromAwsHttpEvent(awsEvent({ headers: { 'x-forwarded-for': '1.2.3.4' } }), undefined, options);
     expect(request.sourceIp).toBe('203.0.113.9');
+  });
+
+  it.each([
+    ['an IPv6 address', '2001:db8::1', '2001:db8::1'],
+    ['a comma-joined repeat', '111.206.96.145, 6.6.6.6', UNKNOWN_CLIENT_IP],
+    ['an over-long value', `1.2.3.4${' '.repeat(10)}${'9'.repeat(60)}`, UNKNOWN_CLIENT_IP],
+    ['an over-long IPv6 zone', `fe80::1%${'z'.repeat(60)}`, UNKNOWN_CLIENT_IP],
+    ['a non-IP value', 'localhost', UNKNOWN_CLIENT_IP],
+    ['an SQL fragment', "1.2.3.4'; DROP TABLE users; --", UNKNOWN_CLIENT_IP],
+  ])('reads the SCF Function URL address header as %s', (_name, header, expected) => {
+    // Arrange: the documented Function URL event has no requestContext
+    const event = scfEvent({ headers: { ...scfUrlFixture.headers, 'x-scf-remote-addr': header } });
+
+    // Act
+    const request = fromScfHttpEvent(event, undefined, options);
+
+    // Assert
+    expect(request.sourceIp).toBe(expected);
+    expect(request.sourceIp.length).toBeLessThanOrEqual(45);
+  });
+
+  it('prefers the SCF requestContext address over a client-set header', () => {
+    const event = scfEvent({ headers: { ...scfUrlFixture.headers, 'X-Scf-Remote-Addr': '6.6.6.6' }, requestContext: { sourceIp: '111.206.96.145' } });
+    expect(fromScfHttpEvent(event, undefined, options).sourceIp).toBe('111.206.96.145');
+  });
+
+  it('never falls back to a header when the SCF requestContext address is unusable', () => {
+    const event = scfEvent({ headers: { ...scfUrlFixture.headers, 'x-scf-remote-addr': '6.6.6.6' }, requestContext: { sourceIp: 'garbage' } });
+    expect(fromScfHttpEvent(event, undefined, options).sourceIp).toBe(UNKNOWN_CLIENT_IP);
+  });
+
+  it('ignores an x-scf-remote-addr header on AWS and validates the AWS address', () => {
+    const spoofed = fromAwsHttpEvent(awsEvent({ headers: { 'x-scf-remote-addr': '6.6.6.6' } }), undefined, options);
+    const junk = awsEvent({});
+    junk.requestContext.http.sourceIp = 'x'.repeat(100);
+    expect(spoofed.sourceIp).toBe('203.0.113.9');
+    expect(fromAwsHttpEvent(junk, undefined, options).sourceIp).toBe(UNKNOWN_CLIENT_IP);
   });
 
   it('strips an SCF stage prefix and prefers given path parameters', () => {
