@@ -25,6 +25,9 @@ export const WEBHOOK_TIMEOUT_MS = 5000;
 
 const OUTPUT_NODE_ID = '9';
 const PROMPT_TIPS = '{"result": true, "error": null, "outputs_to_execute": ["9"], "node_errors": {}}';
+/** ComfyUI's validation answer for a bad node input (fault `node_errors`): the run is accepted but cannot work. */
+const PROMPT_TIPS_NODE_ERRORS =
+  '{"result": false, "error": null, "outputs_to_execute": ["9"], "node_errors": {"10": {"errors": [{"type": "value_not_in_list", "message": "Value not in list", "details": "image: sandbox fault runninghub=node_errors"}], "dependent_outputs": ["9"], "class_type": "LoadImage"}}}';
 
 export interface RunningHubOptions {
   /** Milliseconds from create to the end of a task; default env SANDBOX_RUNNINGHUB_DELAY_MS, else 3000. */
@@ -68,6 +71,9 @@ interface RhTask {
   finishedAt: number | null;
   timer: NodeJS.Timeout | null;
   readonly deliveries: WebhookDelivery[];
+  /** Requests seen for this task, so tests can prove throttles and copy-once (GET /_sandbox/runninghub/tasks). */
+  outputsCalls: number;
+  fileDownloads: number;
 }
 
 interface Envelope {
@@ -104,7 +110,7 @@ export function registerRunningHub({ router, state, options = {} }: RunningHubMo
 
   state.defineFault('runninghub', {
     defaultValue: 'ok',
-    values: ['ok', 'fail', 'hang', 'queue_maxed', 'queue_maxed_once'],
+    values: ['ok', 'fail', 'hang', 'queue_maxed', 'queue_maxed_once', 'node_errors'],
   });
   state.onReset(() => {
     generation += 1;
@@ -213,7 +219,8 @@ export function registerRunningHub({ router, state, options = {} }: RunningHubMo
       if (fault === 'queue_maxed_once') state.applyFaults({ runninghub: 'ok' });
       return err(421, 'TASK_QUEUE_MAXED');
     }
-    const fate: Fate = fault === 'fail' ? 'fail' : fault === 'hang' ? 'hang' : 'success';
+    // node_errors: ComfyUI rejected the inputs, so the run can only fail.
+    const fate: Fate = fault === 'fail' || fault === 'node_errors' ? 'fail' : fault === 'hang' ? 'hang' : 'success';
     makeRoom();
     const task: RhTask = {
       taskId: newTaskId(tasks),
@@ -228,6 +235,8 @@ export function registerRunningHub({ router, state, options = {} }: RunningHubMo
       finishedAt: null,
       timer: null,
       deliveries: [],
+      outputsCalls: 0,
+      fileDownloads: 0,
     };
     if (fate !== 'hang') {
       task.timer = setTimeout(() => finish(task, fate), delayMs);
@@ -240,7 +249,7 @@ export function registerRunningHub({ router, state, options = {} }: RunningHubMo
       taskStatus: 'QUEUED',
       clientId: task.clientId,
       netWssUrl: null,
-      promptTips: PROMPT_TIPS,
+      promptTips: fault === 'node_errors' ? PROMPT_TIPS_NODE_ERRORS : PROMPT_TIPS,
     });
   });
 
@@ -257,6 +266,7 @@ export function registerRunningHub({ router, state, options = {} }: RunningHubMo
     const taskId = readId(body.taskId);
     if (taskId === null) return PARAMS_INVALID;
     const task = lookUp(taskId);
+    if (task) task.outputsCalls += 1;
     return task ? outputsOf(task) : NOT_FOUND;
   });
 
@@ -292,6 +302,7 @@ export function registerRunningHub({ router, state, options = {} }: RunningHubMo
     if (!task || task.outcome !== 'success' || !(index >= 1 && index <= RUNNINGHUB_FRAME_COUNT)) {
       throw new HttpError(404, 'no such RunningHub output file');
     }
+    task.fileDownloads += 1;
     const png = framePng(index);
     res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(png.length) });
     res.end(png);
@@ -330,6 +341,8 @@ export function registerRunningHub({ router, state, options = {} }: RunningHubMo
     webhookUrl: task.webhookUrl,
     nodeInfoList: task.nodeInfoList,
     webhookDeliveries: task.deliveries,
+    outputsCalls: task.outputsCalls,
+    fileDownloads: task.fileDownloads,
   });
 }
 

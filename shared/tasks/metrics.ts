@@ -7,6 +7,8 @@ import { logger } from '../logger';
  * and CloudWatch Logs Insights (AWS) can query, and it also carries CloudWatch Embedded Metric
  * Format, so on Lambda the numbers become CloudWatch metrics without an API call
  * (namespace ai-photo, dimensions type × outcome). Logged at INFO: LOG_LEVEL WARN or above drops it.
+ * Metrics: TaskDurationMs, TasksFinished, VendorCost (RunningHub coins, only when RunningHub
+ * reported consumeCoins) and VendorRunSeconds (RunningHub's taskCostTime, seconds).
  */
 export type TaskOutcome = 'done' | 'failed';
 
@@ -20,8 +22,17 @@ export interface TaskMetrics {
   readonly errorCode?: number | null;
   /** Created → finished, in milliseconds. */
   readonly durationMs: number;
-  /** What RunningHub reported the run cost (its own unit), when it reported one. */
+  /**
+   * What RunningHub charged for the run, in RunningHub coins (`consumeCoins` of /outputs), when it
+   * reported one; stored in tasks.vendor_cost. Never a duration.
+   */
   readonly vendorCost?: string | number | null;
+  /**
+   * How long RunningHub says the run took, in seconds (`taskCostTime`), when the finisher saw it.
+   * A separate metric because it is a time, not a cost (consumer keys are billed by it, but at a
+   * rate we do not know).
+   */
+  readonly vendorRunSeconds?: number | null;
   /** Who noticed the end: 'create' | 'poll' | 'webhook' | 'sweeper' | … */
   readonly finishedBy: string;
 }
@@ -36,10 +47,13 @@ export function taskDurationMs(createdAt: Date, finishedAt: Date = new Date()): 
 export function logTaskMetrics(metrics: TaskMetrics): void {
   const cost = metrics.vendorCost === undefined || metrics.vendorCost === null || metrics.vendorCost === '' ? undefined : Number(metrics.vendorCost);
   const hasCost = cost !== undefined && Number.isFinite(cost);
+  const runSeconds = metrics.vendorRunSeconds;
+  const hasRunSeconds = typeof runSeconds === 'number' && Number.isFinite(runSeconds);
   const names = [
     { Name: 'TaskDurationMs', Unit: 'Milliseconds' },
     { Name: 'TasksFinished', Unit: 'Count' },
     ...(hasCost ? [{ Name: 'VendorCost', Unit: 'None' }] : []),
+    ...(hasRunSeconds ? [{ Name: 'VendorRunSeconds', Unit: 'Seconds' }] : []),
   ];
   logger.info('task finished', {
     metric: 'task_finished',
@@ -53,6 +67,7 @@ export function logTaskMetrics(metrics: TaskMetrics): void {
     TaskDurationMs: Math.round(metrics.durationMs),
     TasksFinished: 1,
     ...(hasCost ? { VendorCost: cost, vendorCostRaw: String(metrics.vendorCost) } : {}),
+    ...(hasRunSeconds ? { VendorRunSeconds: runSeconds } : {}),
     _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: [['type', 'outcome']], Metrics: names }] },
   });
 }

@@ -96,7 +96,13 @@ export async function checkRunningHubTask(task: Pick<TaskRow, 'id' | 'user_id' |
     await reopenPoll(task.id, interval);
     return 'error';
   }
-  return (await completeTask(task.id, keys, { userId: task.user_id, ...(options.finishedBy ? { finishedBy: options.finishedBy } : {}), ...(outcome.cost === undefined ? {} : { vendorCost: outcome.cost }) })) ? 'done' : 'not-processing';
+  const completed = await completeTask(task.id, keys, {
+    userId: task.user_id,
+    ...(options.finishedBy ? { finishedBy: options.finishedBy } : {}),
+    ...(outcome.cost === undefined ? {} : { vendorCost: outcome.cost }),
+    ...(outcome.runSeconds === undefined ? {} : { vendorRunSeconds: outcome.runSeconds }),
+  });
+  return completed ? 'done' : 'not-processing';
 }
 
 /** CI's on-upload conversion to JPEG (vendors.md §2.1 "on upload", §2.4 `format/jpg`). */

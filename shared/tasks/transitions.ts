@@ -41,7 +41,11 @@ export async function failTask(taskId: string, code: TaskErrorCode, reason: stri
 }
 
 /** processing → done with its result keys; the hold is confirmed. True when this call completed it. */
-export async function completeTask(taskId: string, resultKeys: readonly string[], extra: { vendorCost?: string; userId?: string; finishedBy?: string } = {}): Promise<boolean> {
+export async function completeTask(
+  taskId: string,
+  resultKeys: readonly string[],
+  extra: { vendorCost?: string; vendorRunSeconds?: number; userId?: string; finishedBy?: string } = {},
+): Promise<boolean> {
   const completed = await withTransaction(async (connection) => {
     const result = await execute(
       `UPDATE tasks SET status = 'done', result_keys = ?, vendor_cost = COALESCE(?, vendor_cost), finished_at = NOW(3), next_poll_at = NULL
@@ -56,7 +60,7 @@ export async function completeTask(taskId: string, resultKeys: readonly string[]
   });
   if (!completed) return false;
   logger.info('task done', { taskId, results: resultKeys.length });
-  logTaskMetrics({ ...metricsOf(completed), outcome: 'done', finishedBy: extra.finishedBy ?? 'api' });
+  logTaskMetrics({ ...metricsOf(completed), outcome: 'done', finishedBy: extra.finishedBy ?? 'api', ...(extra.vendorRunSeconds === undefined ? {} : { vendorRunSeconds: extra.vendorRunSeconds }) });
   return true;
 }
 

@@ -19,7 +19,14 @@ export interface NodeInfo {
 export type RunningHubOutcome =
   | { readonly state: 'pending' }
   | { readonly state: 'failed'; readonly reason: string }
-  | { readonly state: 'success'; readonly files: readonly OutputFile[]; readonly cost: string | undefined };
+  | {
+      readonly state: 'success';
+      readonly files: readonly OutputFile[];
+      /** `consumeCoins`: what the run cost, in RunningHub coins; undefined when not reported. */
+      readonly cost: string | undefined;
+      /** `taskCostTime`: how long the run took, in seconds (a different unit: never a cost). */
+      readonly runSeconds: number | undefined;
+    };
 
 export interface OutputFile {
   readonly url: string;
@@ -55,8 +62,30 @@ export function parseOutputs(envelope: Envelope): RunningHubOutcome {
   const entries = envelope.data as Record<string, unknown>[];
   const files = entries.map((entry) => ({ url: text(entry.fileUrl), fileType: text(entry.fileType).toLowerCase() })).filter((file) => /^https?:\/\//.test(file.url));
   if (files.length === 0) return { state: 'failed', reason: 'workflow finished without outputs' };
-  const cost = entries.map((entry) => text(entry.consumeCoins)).find(Boolean) ?? entries.map((entry) => text(entry.taskCostTime)).find(Boolean);
-  return { state: 'success', files, cost: cost ? cost.slice(0, 32) : undefined };
+  const cost = entries.map((entry) => text(entry.consumeCoins)).find(Boolean);
+  // Every entry repeats the run's time; a string in some answers, a number in others (vendors.md §1.6).
+  const runSeconds = entries.map((entry) => Number(text(entry.taskCostTime) || Number.NaN)).find((value) => Number.isFinite(value) && value >= 0);
+  return { state: 'success', files, cost: cost ? cost.slice(0, 32) : undefined, runSeconds };
+}
+
+/**
+ * ComfyUI's validation of the inputs, in create's `promptTips` (a JSON string, vendors.md §1.4):
+ * non-empty `node_errors` means the run cannot work, so it is a vendor error now rather than a
+ * failure minutes later. Answers the failing node ids, or undefined when there are none.
+ */
+export function promptNodeErrors(promptTips: unknown): string | undefined {
+  let tips: unknown = promptTips;
+  if (typeof promptTips === 'string') {
+    try {
+      tips = JSON.parse(promptTips) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  const errors = typeof tips === 'object' && tips !== null ? (tips as { node_errors?: unknown }).node_errors : undefined;
+  if (typeof errors !== 'object' || errors === null) return undefined;
+  const nodes = Object.keys(errors);
+  return nodes.length > 0 ? nodes.join(',').slice(0, 64) : undefined;
 }
 
 export interface RunningHubOptions {
@@ -99,6 +128,8 @@ export function runningHubClient(options: RunningHubOptions): RunningHubClient {
       const data = (envelope.data ?? {}) as Record<string, unknown>;
       if (!taskId) throw new VendorError('runninghub', 'UnexpectedResponse', 'create answered without a taskId');
       if (text(data.taskStatus) === 'FAILED') throw new VendorError('runninghub', 'TASK_FAILED_AT_CREATE', 'create answered taskStatus FAILED');
+      const nodeErrors = promptNodeErrors(data.promptTips);
+      if (nodeErrors) throw new VendorError('runninghub', 'NODE_ERRORS', `create answered node_errors for node(s) ${nodeErrors}`);
       return { taskId };
     },
 

@@ -117,6 +117,33 @@ describe('create', () => {
 });
 
 describe('progression', () => {
+  it('accepts the run but reports node_errors in promptTips with runninghub=node_errors, then fails it', async () => {
+    await faults({ runninghub: 'node_errors' });
+
+    const created = await rh('/task/openapi/create', { apiKey: SANDBOX_RUNNINGHUB_API_KEY, workflowId: '1904136902449209346', nodeInfoList: [] });
+    const taskId = (created.data as { taskId: string }).taskId;
+    const failed = await until(() => task('/task/openapi/outputs', taskId), (answer) => answer.code === 805);
+
+    expect(created.code).toBe(0);
+    const tips = JSON.parse((created.data as { promptTips: string }).promptTips) as { node_errors: Record<string, unknown> };
+    expect(Object.keys(tips.node_errors)).toEqual(['10']);
+    expect(failed.code).toBe(805);
+  });
+
+  it('counts /outputs calls and frame downloads per task on the control surface', async () => {
+    const taskId = await create();
+    await until(() => task('/task/openapi/outputs', taskId), (answer) => answer.code === 0);
+    const outputs = await task('/task/openapi/outputs', taskId);
+    const urls = (outputs.data as { fileUrl: string }[]).map((file) => file.fileUrl);
+
+    await Promise.all(urls.slice(0, 3).map(async (url) => (await fetch(url)).arrayBuffer()));
+
+    const listed = (await (await fetch(`${sandbox.url}/_sandbox/runninghub/tasks`)).json()) as { tasks: { taskId: string; outputsCalls: number; fileDownloads: number }[] };
+    const counted = listed.tasks.find((candidate) => candidate.taskId === taskId);
+    expect(counted?.fileDownloads).toBe(3);
+    expect(counted?.outputsCalls).toBeGreaterThanOrEqual(2);
+  });
+
   it('goes queued (813) → running (804) → success with 12 real PNG frames', async () => {
     const taskId = await create();
 

@@ -123,6 +123,45 @@ describe.each(platforms)('POST /task/create on $name', (platform) => {
     expect(await balanceOf(user.id)).toBe(2);
   });
 
+  it.each([
+    { type: 'model_pose12', seconds: 600 },
+    { type: 'basic_clean', seconds: 120 },
+  ] as const)('gives a created $type task a deadline $seconds s after its creation', async ({ type, seconds }) => {
+    // Arrange
+    await setFaults({ runninghub: 'hang' });
+    const { token } = await createUser({ quota: 1 });
+    const { taskId, key } = await uploadInput(platform, token, jpegImage());
+
+    // Act
+    const created = await platform.call(create, { method: 'POST', path: '/task/create', token, body: createBody(key, type) });
+
+    // Assert
+    expect(created.status).toBe(200);
+    const [row] = await select<{ span: number | string; lag: number | string }>(
+      'SELECT TIMESTAMPDIFF(MICROSECOND, created_at, deadline_at) / 1000000 AS span, TIMESTAMPDIFF(MICROSECOND, NOW(3), deadline_at) / 1000000 AS lag FROM tasks WHERE id = ?',
+      [taskId],
+    );
+    expect(Math.abs(Number(row?.span) - seconds)).toBeLessThan(1);
+    expect(Math.abs(Number(row?.lag) - seconds)).toBeLessThan(5);
+  });
+
+  it('fails model_pose12 at create with 3003 when RunningHub reports node_errors, quota back', async () => {
+    // Arrange
+    await setFaults({ runninghub: 'node_errors' });
+    const { user, token } = await createUser({ quota: 1 });
+    const { taskId, key } = await uploadInput(platform, token, jpegImage());
+
+    // Act
+    const created = await platform.call(create, { method: 'POST', path: '/task/create', token, body: createBody(key, 'model_pose12') });
+    const read = await getTask(platform, token, taskId);
+
+    // Assert
+    expect([created.status, created.json.error?.code]).toEqual([502, 3003]);
+    expect(read.json.data).toMatchObject({ status: 'failed', errorCode: 3003, resultUrls: null });
+    expect(await ledgerKinds(taskId)).toEqual(['hold', 'release']);
+    expect(await balanceOf(user.id)).toBe(1);
+  });
+
   it('retries a full RunningHub queue once and starts the run', async () => {
     // Arrange
     await setFaults({ runninghub: 'queue_maxed_once' });
