@@ -97,12 +97,20 @@ describe('login code rules', () => {
   });
 
   it('allows 5 sends per phone per minute and refuses the 6th with 429', async () => {
+    // Arrange: the limits slide (no calendar minute), so when this runs does not matter
     const codes = service({ SMS_RESEND_GAP_SECONDS: 0 });
     const phone = uniquePhone();
     for (let i = 0; i < 5; i += 1) await codes.sendCode(phone, uniqueIp());
+
+    // Act
     const sixth = codes.sendCode(phone, uniqueIp());
+
+    // Assert: refused until the first of the five is a minute old
     await expect(sixth).rejects.toBeInstanceOf(RateLimitedError);
-    await expect(sixth).rejects.toMatchObject({ status: 429, code: 1004 });
+    await expect(sixth).rejects.toMatchObject({ status: 429, code: 1004, retryAfterSeconds: expect.any(Number) });
+    const retryAfter = await sixth.catch((error: unknown) => (error instanceof RateLimitedError ? error.retryAfterSeconds : undefined));
+    expect(retryAfter).toBeGreaterThan(50);
+    expect(retryAfter).toBeLessThanOrEqual(60);
   });
 
   it('allows 20 sends per IP per hour and refuses the 21st with 429', async () => {
