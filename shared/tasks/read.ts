@@ -23,9 +23,11 @@ export async function readTask(user: UserRow, taskId: string): Promise<TaskView>
 export async function refreshTask(task: TaskRow): Promise<TaskRow> {
   if (task.status !== 'processing') return task;
   if (task.overdue) {
-    // A run the vendor already finished must end as done, not as a timeout: ask once more first.
-    const lastCheck = task.vendor === 'runninghub' && task.vendor_task_id ? await checkRunningHubTask(task, { force: true, finishedBy: 'poll' }) : 'not-started';
-    if (lastCheck === 'busy') return task;
+    // A run the vendor already finished must end as done, not as a timeout: ask once more first,
+    // under the same poll throttle (only the sweeper and the webhook skip it). Throttled or busy:
+    // someone else is asking or finishing right now, and settles it; this poll answers as it is.
+    const lastCheck = task.vendor === 'runninghub' && task.vendor_task_id ? await checkRunningHubTask(task, { finishedBy: 'poll' }) : 'not-started';
+    if (lastCheck === 'busy' || lastCheck === 'throttled') return task;
     if (lastCheck !== 'done' && lastCheck !== 'failed' && lastCheck !== 'not-processing') await failTask(task.id, 3002, failureReasons[3002], task.user_id, 'poll');
     return (await findTask(task.id)) ?? task;
   }

@@ -1,4 +1,5 @@
 import { NotFoundError } from '../errors';
+import { logger } from '../logger';
 import { findTask, findTaskByWebhookToken, type TaskStatus } from './repository';
 import { checkRunningHubTask } from './runninghub';
 import { isWebhookToken } from './schemas';
@@ -14,6 +15,8 @@ import { isWebhookToken } from './schemas';
 export async function handleRunningHubCallback(token: string, body: Buffer): Promise<TaskStatus | 'retry'> {
   const task = isWebhookToken(token) ? await findTaskByWebhookToken(token) : undefined;
   if (!task) throw new NotFoundError();
+  // From here on every log line of this delivery names its task, as task create and get do.
+  logger.appendKeys({ taskId: task.id });
   // The body's id, read as text (a 19-digit number must not pass through a JS number), must be
   // this task's; a mismatch means the token leaked into someone else's call.
   const claimed = /"taskId"\s*:\s*"?(\d{1,32})"?/.exec(body.toString('utf8'))?.[1];

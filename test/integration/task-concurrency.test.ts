@@ -2,14 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as callback from '../../functions/task/runninghub-callback';
 import * as create from '../../functions/task/create';
 import * as get from '../../functions/task/get';
-import { select } from '../../shared/db/pool';
+import { execute, select } from '../../shared/db/pool';
 import { checkLedgerInvariants } from '../../shared/quota/ledger';
 import { findTask } from '../../shared/tasks/repository';
 import { checkRunningHubTask } from '../../shared/tasks/runninghub';
 import { platforms, type Platform } from '../helpers/events';
 import { jpegImage } from '../helpers/images';
 import { setFaults } from '../helpers/sandbox';
-import { balanceOf, finishRunningHubTask, ledgerKinds, makePollDue, putWithKeys, seedInput, taskRow, uploadInput, uploadKeys } from '../helpers/tasks';
+import { balanceOf, finishRunningHubTask, ledgerKinds, makePollDue, putWithKeys, runningHubCalls, seedInput, taskRow, uploadInput, uploadKeys } from '../helpers/tasks';
 import { createUser } from '../helpers/users';
 
 /**
@@ -90,7 +90,7 @@ describe('task races', () => {
 
   it('completes once when 20 polls of a finishing task race: one done, one confirm, frames copied once', async () => {
     // Arrange
-    const { user, token, taskId } = await finishedAtVendor('success');
+    const { user, token, taskId, vendorTaskId } = await finishedAtVendor('success');
 
     // Act
     const polls = await Promise.all(Array.from({ length: 20 }, () => platform.call(get, { method: 'GET', path: `/task/${taskId}`, token })));
@@ -102,7 +102,61 @@ describe('task races', () => {
     expect(statuses.every((status) => status === 'done' || status === 'processing')).toBe(true);
     expect(await ledgerKinds(taskId)).toEqual(['hold', 'confirm']);
     expect(await outputObjects(user.id, taskId)).toBe(12);
+    expect(await runningHubCalls(vendorTaskId)).toEqual({ outputsCalls: 1, fileDownloads: 12 });
     expect(await balanceOf(user.id)).toBe(0);
+  });
+
+  it('asks RunningHub at most once per 3 s however many polls arrive (the DB throttle, no test shortcut)', async () => {
+    // Arrange: a running task whose first check has become due by waiting, not by makePollDue
+    await setFaults({ runninghub: 'hang' });
+    const { token } = await createUser({ quota: 1 });
+    const { taskId, key } = await uploadInput(platform, token, jpegImage());
+    await platform.call(create, { method: 'POST', path: '/task/create', token, body: poseBody(key) });
+    const vendorTaskId = (await taskRow(taskId))?.vendor_task_id ?? '';
+    const early = await platform.call(get, { method: 'GET', path: `/task/${taskId}`, token });
+    const beforeDue = await runningHubCalls(vendorTaskId);
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
+
+    // Act
+    const polls = await Promise.all(Array.from({ length: 20 }, () => platform.call(get, { method: 'GET', path: `/task/${taskId}`, token })));
+    const afterBurst = await runningHubCalls(vendorTaskId);
+    const again = await platform.call(get, { method: 'GET', path: `/task/${taskId}`, token });
+    const afterAgain = await runningHubCalls(vendorTaskId);
+
+    // Assert
+    expect(early.json.data?.status).toBe('processing');
+    expect(beforeDue.outputsCalls).toBe(0);
+    expect(polls.every((poll) => poll.status === 200 && poll.json.data?.status === 'processing')).toBe(true);
+    expect(afterBurst.outputsCalls).toBe(1);
+    expect(again.json.data?.status).toBe('processing');
+    expect(afterAgain.outputsCalls).toBe(1);
+    expect(await ledgerKinds(taskId)).toEqual(['hold']);
+  });
+
+  it('keeps the throttle for polls of an overdue task: one last check, then the timeout', async () => {
+    // Arrange: a hanging run past its deadline, checked less than 3 s ago
+    await setFaults({ runninghub: 'hang' });
+    const { user, token } = await createUser({ quota: 1 });
+    const { taskId, key } = await uploadInput(platform, token, jpegImage());
+    await platform.call(create, { method: 'POST', path: '/task/create', token, body: poseBody(key) });
+    const vendorTaskId = (await taskRow(taskId))?.vendor_task_id ?? '';
+    await execute('UPDATE tasks SET deadline_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ?', [taskId]);
+
+    // Act
+    const throttled = await Promise.all(Array.from({ length: 20 }, () => platform.call(get, { method: 'GET', path: `/task/${taskId}`, token })));
+    const whileThrottled = await runningHubCalls(vendorTaskId);
+    await makePollDue(taskId);
+    const due = await Promise.all(Array.from({ length: 20 }, () => platform.call(get, { method: 'GET', path: `/task/${taskId}`, token })));
+    const final = await platform.call(get, { method: 'GET', path: `/task/${taskId}`, token });
+
+    // Assert
+    expect(throttled.every((poll) => poll.json.data?.status === 'processing')).toBe(true);
+    expect(whileThrottled.outputsCalls).toBe(0);
+    expect(due.every((poll) => poll.status === 200)).toBe(true);
+    expect((await runningHubCalls(vendorTaskId)).outputsCalls).toBe(1);
+    expect(final.json.data).toMatchObject({ status: 'failed', errorCode: 3002 });
+    expect(await ledgerKinds(taskId)).toEqual(['hold', 'release']);
+    expect(await balanceOf(user.id)).toBe(1);
   });
 
   it('copies frames once when 20 unthrottled checks race (the finishing lease)', async () => {

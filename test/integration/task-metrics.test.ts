@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execute, withTransaction } from '../../shared/db/pool';
 import { logger } from '../../shared/logger';
 import { checkLedgerInvariants, hold } from '../../shared/quota/ledger';
+import * as callback from '../../functions/task/runninghub-callback';
 import { completeTask, failTask } from '../../shared/tasks/transitions';
+import { platforms } from '../helpers/events';
 import { createUser } from '../helpers/users';
 
 /** Captures the structured log lines written while a test runs. */
@@ -50,15 +52,40 @@ async function processingTask(type: 'basic_clean' | 'model_pose12') {
 const metricLines = () => lines.filter((line) => line.metric === 'task_finished');
 
 describe('one metrics line per finished task', () => {
-  it('is written once when a task completes, with type, vendor, outcome, duration and vendor cost', async () => {
+  it('is written once when a task completes, with type, vendor, outcome, duration, coins and run seconds apart', async () => {
     const { taskId } = await processingTask('model_pose12');
 
-    await completeTask(taskId, ['output/x/frame_01.png'], { finishedBy: 'poll' });
-    await completeTask(taskId, ['output/x/frame_01.png'], { finishedBy: 'webhook' });
+    await completeTask(taskId, ['output/x/frame_01.jpg'], { finishedBy: 'poll', vendorRunSeconds: 83 });
+    await completeTask(taskId, ['output/x/frame_01.jpg'], { finishedBy: 'webhook', vendorRunSeconds: 83 });
 
     expect(metricLines()).toEqual([
-      expect.objectContaining({ taskId, type: 'model_pose12', vendor: 'runninghub', outcome: 'done', finishedBy: 'poll', VendorCost: 12, TaskDurationMs: expect.any(Number) }),
+      expect.objectContaining({ taskId, type: 'model_pose12', vendor: 'runninghub', outcome: 'done', finishedBy: 'poll', VendorCost: 12, VendorRunSeconds: 83, TaskDurationMs: expect.any(Number) }),
     ]);
+    const declared = (metricLines()[0]?._aws as { CloudWatchMetrics: { Metrics: { Name: string; Unit: string }[] }[] }).CloudWatchMetrics[0]?.Metrics;
+    expect(declared).toEqual(expect.arrayContaining([{ Name: 'VendorCost', Unit: 'None' }, { Name: 'VendorRunSeconds', Unit: 'Seconds' }]));
+  });
+
+  it('reports no VendorCost when RunningHub gave only a run time', async () => {
+    const { taskId } = await processingTask('basic_clean');
+
+    await completeTask(taskId, ['output/x/result.jpg'], { finishedBy: 'create', vendorRunSeconds: 5 });
+
+    expect(metricLines()).toHaveLength(1);
+    expect(metricLines()[0]).toMatchObject({ taskId, VendorRunSeconds: 5 });
+    expect(metricLines()[0]).not.toHaveProperty('VendorCost');
+  });
+
+  it('names the task on the RunningHub webhook’s request log line once its token resolves', async () => {
+    const { taskId } = await processingTask('model_pose12');
+    const token = 'W'.repeat(43);
+    await execute('UPDATE tasks SET webhook_token = ? WHERE id = ?', [token, taskId]);
+    const [platform] = platforms;
+    if (!platform) throw new Error('no platform');
+
+    await platform.call(callback, { method: 'POST', path: '/task/runninghub-callback', query: { token }, headers: { 'content-type': 'application/json' }, body: '{"event":"TASK_END"}' });
+
+    const requestLines = lines.filter((line) => line.message === 'request' && line.route === 'task-runninghub-callback');
+    expect(requestLines).toEqual([expect.objectContaining({ taskId })]);
   });
 
   it('is written once when a task fails, with its error code', async () => {
