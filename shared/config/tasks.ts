@@ -7,6 +7,21 @@ const url = () => z.optional(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/[^\
 const bucketName = () => z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*-\d{5,20}$/, 'must look like <name>-<appid>')));
 const nodeField = () => z.optional(z.string().check(z.regex(/^[^:\s]+:[^:\s]+$/, 'must be <nodeId>:<fieldName>')));
 
+/**
+ * Upload-key lifetime: at most 7200 s, GetFederationToken's limit for a root account (vendors.md
+ * §4.2), and at least the 15 minutes an upload is given (issue 4). A bad value fails at start,
+ * not at the first upload.
+ */
+const stsDuration = () =>
+  z._default(
+    z.coerce.number().check(
+      z.refine((value) => Number.isInteger(value), 'must be an integer'),
+      z.gte(900),
+      z.lte(7200),
+    ),
+    900,
+  );
+
 export const tasksSettings = {
   COS_BUCKET: setting(bucketName(), 'COS bucket `<name>-<appid>` for uploads (input/) and results (output/); required in production', {
     localValue: 'ai-photo-local-1250000000',
@@ -17,7 +32,7 @@ export const tasksSettings = {
     url(),
     'Base URL of a COS-compatible endpoint that takes the bucket in the path (`<url>/<bucket>/<key>`); unset: the real `<bucket>.cos.<region>.myqcloud.com`, or locally the sandbox at TENCENT_API_ENDPOINT',
   ),
-  STS_DURATION_SECONDS: setting(int(900, 60), 'Lifetime of upload keys from GET /media/sts (seconds, ≤ 7200)'),
+  STS_DURATION_SECONDS: setting(stsDuration(), 'Lifetime of upload keys from GET /media/sts (seconds, 900 to 7200)'),
   STS_RATE_PER_USER_PER_MINUTE: setting(int(20, 1), 'GET /media/sts requests per user per minute'),
   UPLOAD_MAX_BYTES: setting(int(10 * 1024 * 1024, 1), 'Largest input image (bytes): the STS policy’s content-length condition and the 2002 check'),
   RESULT_URL_TTL_SECONDS: setting(int(3600, 60), 'Lifetime of the signed result URLs in task answers (seconds)'),

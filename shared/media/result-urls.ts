@@ -1,13 +1,26 @@
-import { camSafeUrlEncode } from '../vendors/cos';
+import { camSafeUrlEncode, type ObjectStore } from '../vendors/cos';
 import { taskServices } from '../tasks/services';
+
+export interface ResultUrlOptions {
+  /** RESULT_PUBLIC_BASE_URL: a public or CDN origin for results, without a trailing slash. */
+  readonly publicBaseUrl: string | undefined;
+  /** RESULT_URL_TTL_SECONDS: how long a signed URL works. */
+  readonly ttlSeconds: number;
+  readonly store: Pick<ObjectStore, 'signedGetUrl'>;
+}
 
 /**
  * The URL a client downloads a result from: `RESULT_PUBLIC_BASE_URL/<key>` when a public or CDN
  * origin is configured, else a presigned COS GET valid for RESULT_URL_TTL_SECONDS (the bucket is
  * private, so nobody reads another user's results without a URL we handed out).
  */
+export function resultUrlWith(options: ResultUrlOptions, key: string, now = Date.now()): string {
+  if (options.publicBaseUrl) return `${options.publicBaseUrl}/${camSafeUrlEncode(key).replace(/%2F/g, '/')}`;
+  return options.store.signedGetUrl(key, options.ttlSeconds, now);
+}
+
+/** resultUrlWith with this instance's settings and COS. */
 export function resultUrl(key: string, now = Date.now()): string {
   const { settings, store } = taskServices();
-  if (settings.RESULT_PUBLIC_BASE_URL) return `${settings.RESULT_PUBLIC_BASE_URL}/${camSafeUrlEncode(key).replace(/%2F/g, '/')}`;
-  return store.signedGetUrl(key, settings.RESULT_URL_TTL_SECONDS, now);
+  return resultUrlWith({ publicBaseUrl: settings.RESULT_PUBLIC_BASE_URL, ttlSeconds: settings.RESULT_URL_TTL_SECONDS, store }, key, now);
 }

@@ -1,12 +1,14 @@
 import COS from 'cos-nodejs-sdk-v5';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../shared/config';
 import { resolveTaskSettings } from '../../shared/config/tasks';
 import { inputPrefix, mintTaskId, parseInputKey, TASK_ID_PATTERN } from '../../shared/media/keys';
+import { resultUrlWith } from '../../shared/media/result-urls';
 import { uploadPolicy } from '../../shared/media/sts';
 import { sniffImage } from '../../shared/tasks/images';
 import { parseLabels } from '../../shared/vendors/ci';
-import { cosAuthorization, presignGetUrl } from '../../shared/vendors/cos';
-import { parseOutputs } from '../../shared/vendors/runninghub';
+import { cosAuthorization, cosObjectStore, presignGetUrl } from '../../shared/vendors/cos';
+import { parseOutputs, promptNodeErrors } from '../../shared/vendors/runninghub';
 import { gifImage, jpegImage, pngImage } from '../helpers/images';
 
 const keys = { secretId: 'AKIDexample0000000000000000000000', secretKey: 'exampleSecretKey0000000000000000' };
@@ -43,6 +45,45 @@ describe('COS header signatures', () => {
     expect(cosAuthorization(options, method.toUpperCase(), key, 300, 1_700_000_001_000)).toBe(
       COS.getAuthorization({ SecretId: keys.secretId, SecretKey: keys.secretKey, Method: method as 'put', Key: key, Headers: { host: '127.0.0.1:3100' }, KeyTime: '1700000000;1700000300' }),
     );
+  });
+
+  it('signs a Pic-Operations header like the SDK (COS requires it signed)', () => {
+    // Arrange
+    const key = 'output/abc123def456/task_abcdefgh/frame_01.jpg';
+    const picOperations = JSON.stringify({ is_pic_info: 0, rules: [{ fileid: `/${key}`, rule: 'imageMogr2/format/jpg' }] });
+    const options = { ...keys, bucket: 'photos-1250000000', region: 'ap-guangzhou', baseUrl: undefined };
+    const host = 'photos-1250000000.cos.ap-guangzhou.myqcloud.com';
+
+    // Act
+    const ours = cosAuthorization(options, 'PUT', key, 300, 1_700_000_001_000, { 'pic-operations': picOperations });
+
+    // Assert
+    expect(ours).toContain('q-header-list=host;pic-operations&');
+    expect(ours).toBe(
+      COS.getAuthorization({ SecretId: keys.secretId, SecretKey: keys.secretKey, Method: 'put', Key: key, Headers: { host, 'Pic-Operations': picOperations }, KeyTime: '1700000000;1700000300' }),
+    );
+  });
+});
+
+describe('result URLs', () => {
+  const store = cosObjectStore({ ...keys, bucket: 'photos-1250000000', region: 'ap-guangzhou', baseUrl: undefined });
+  const key = 'output/abc123def456/task_abcdefgh/frame 01.jpg';
+  const now = 1_700_000_001_000;
+
+  it('use the public or CDN base URL when one is configured, unsigned', () => {
+    const url = resultUrlWith({ publicBaseUrl: 'https://cdn.example.com/photos', ttlSeconds: 3600, store }, key, now);
+
+    expect(url).toBe('https://cdn.example.com/photos/output/abc123def456/task_abcdefgh/frame%2001.jpg');
+  });
+
+  it('sign a COS GET valid for exactly the configured lifetime', () => {
+    const url = new URL(resultUrlWith({ publicBaseUrl: undefined, ttlSeconds: 7777, store }, key, now));
+
+    const [start, end] = (url.searchParams.get('q-sign-time') ?? '').split(';').map(Number);
+    expect(url.host).toBe('photos-1250000000.cos.ap-guangzhou.myqcloud.com');
+    expect(start).toBe(1_700_000_000);
+    expect((end ?? 0) - (start ?? 0)).toBe(7777);
+    expect(url.searchParams.get('q-key-time')).toBe(url.searchParams.get('q-sign-time'));
   });
 });
 
@@ -91,7 +132,27 @@ describe('vendor answers', () => {
     ).toEqual({ state: 'failed', reason: 'KSampler: OOM' });
     expect(parseOutputs({ code: 0, msg: 'success', data: [] })).toEqual({ state: 'failed', reason: 'workflow finished without outputs' });
     const files = Array.from({ length: 12 }, (_, i) => ({ fileUrl: `https://rh.example/${i}.png`, fileType: 'png', taskCostTime: 83, nodeId: '9' }));
-    expect(parseOutputs({ code: 0, msg: 'success', data: files })).toMatchObject({ state: 'success', cost: '83', files: expect.arrayContaining([{ url: 'https://rh.example/0.png', fileType: 'png' }]) });
+    expect(parseOutputs({ code: 0, msg: 'success', data: files })).toMatchObject({ state: 'success', files: expect.arrayContaining([{ url: 'https://rh.example/0.png', fileType: 'png' }]) });
+    expect(() => parseOutputs({ code: 802, msg: 'APIKEY_UNAUTHORIZED', data: null })).toThrow(/APIKEY_UNAUTHORIZED/);
+  });
+
+  it('reports cost only from consumeCoins and the run time separately, in seconds', () => {
+    const entry = (extra: Record<string, unknown>) => Array.from({ length: 12 }, (_, i) => ({ fileUrl: `https://rh.example/${i}.png`, fileType: 'png', nodeId: '9', ...extra }));
+
+    const timeOnly = parseOutputs({ code: 0, msg: 'success', data: entry({ taskCostTime: 83 }) });
+    const both = parseOutputs({ code: 0, msg: 'success', data: entry({ taskCostTime: '78', consumeCoins: '12' }) });
+    const neither = parseOutputs({ code: 0, msg: 'success', data: entry({}) });
+
+    expect(timeOnly).toMatchObject({ state: 'success', cost: undefined, runSeconds: 83 });
+    expect(both).toMatchObject({ state: 'success', cost: '12', runSeconds: 78 });
+    expect(neither).toMatchObject({ state: 'success', cost: undefined, runSeconds: undefined });
+  });
+
+  it('reads ComfyUI node_errors out of create’s promptTips string', () => {
+    expect(promptNodeErrors('{"result": true, "error": null, "outputs_to_execute": ["9"], "node_errors": {}}')).toBeUndefined();
+    expect(promptNodeErrors('{"result": false, "node_errors": {"10": {"errors": []}, "22": {}}}')).toBe('10,22');
+    expect(promptNodeErrors(undefined)).toBeUndefined();
+    expect(promptNodeErrors('not json')).toBeUndefined();
     expect(() => parseOutputs({ code: 802, msg: 'APIKEY_UNAUTHORIZED', data: null })).toThrow(/APIKEY_UNAUTHORIZED/);
   });
 
@@ -128,6 +189,18 @@ describe('tasks settings', () => {
   it('points every vendor at the sandbox locally and at the real services in production', () => {
     expect(resolveTaskSettings(base)).toMatchObject({ appId: '1250000000', cosBaseUrl: 'http://127.0.0.1:4100', runningHubBaseUrl: 'http://127.0.0.1:4100', imageNode: { nodeId: '10', fieldName: 'image' } });
     expect(resolveTaskSettings({ ...base, isLocal: false })).toMatchObject({ cosBaseUrl: undefined, runningHubBaseUrl: 'https://www.runninghub.cn' });
+  });
+
+  it.each([
+    ['899', false],
+    ['900', true],
+    ['7200', true],
+    ['7201', false],
+  ])('accepts STS_DURATION_SECONDS=%s only within 900–7200: %s', (value, valid) => {
+    const load = () => loadConfig({ STS_DURATION_SECONDS: value });
+
+    if (valid) expect(load().STS_DURATION_SECONDS).toBe(Number(value));
+    else expect(load).toThrow(/STS_DURATION_SECONDS/);
   });
 
   it('names every missing production setting', () => {
