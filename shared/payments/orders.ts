@@ -155,7 +155,17 @@ export async function pendingOrdersAwaitingPayment(userId: string, olderThanSeco
   );
 }
 
-/** Pending orders whose payable window has passed, oldest first: for the operations sweeper. */
-export async function pendingOrdersPastValidity(limit: number): Promise<OrderRow[]> {
-  return select<OrderRow>(`SELECT ${orderColumns} FROM orders WHERE status = 'pending' AND expires_at <= NOW(3) ORDER BY expires_at LIMIT ?`, [limit]);
+/**
+ * Pending orders whose payable window has passed, for the operations sweeper: never-asked ones first,
+ * then the least recently asked, oldest first. Orders asked about in the last `quietSeconds` are left
+ * out (another run has them, or their platform just failed to answer), so a block of orders that
+ * cannot be settled does not hide the ones behind it.
+ */
+export async function pendingOrdersPastValidity(limit: number, quietSeconds = 0): Promise<OrderRow[]> {
+  return select<OrderRow>(
+    `SELECT ${orderColumns} FROM orders
+      WHERE status = 'pending' AND expires_at <= NOW(3) AND (last_queried_at IS NULL OR last_queried_at <= NOW(3) - INTERVAL ? SECOND)
+      ORDER BY last_queried_at IS NOT NULL, last_queried_at, expires_at LIMIT ?`,
+    [quietSeconds, limit],
+  );
 }

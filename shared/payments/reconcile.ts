@@ -112,7 +112,7 @@ export interface OrderSweepResult {
  * question failed, so the sweeper reports the outage.
  */
 export async function reconcileOrdersPastValidity(limit: number): Promise<OrderSweepResult> {
-  const due = await pendingOrdersPastValidity(limit);
+  const due = await pendingOrdersPastValidity(limit, sweepQueryIntervalSeconds);
   const counts = { credited: 0, failed: 0, pending: 0, errors: 0 };
   let asked = 0;
   for (const order of due) {

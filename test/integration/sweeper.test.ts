@@ -17,11 +17,11 @@ import { checkLedgerInvariants, confirm, hold, release, releaseMany } from '../.
 
 import { runSweep, SweepFailedError, sweepSteps, type SweepReport, type SweepStep } from '../../shared/ops/sweeper';
 import { TIMEOUT_ERROR_CODE, TIMEOUT_ERROR_REASON, type LastCheck } from '../../shared/ops/tasks';
-import { runningHubLastCheck } from '../../shared/ops/wiring';
+import { ORDER_BATCH_LIMIT, runningHubLastCheck } from '../../shared/ops/wiring';
 import { findUserById } from '../../shared/users';
 import { platforms } from '../helpers/events';
 import { jpegImage } from '../helpers/images';
-import { expireOrder, ledgerEntries, orderState, sandboxPay, sandboxTrade } from '../helpers/payments';
+import { expireOrder, insertOrder, ledgerEntries, orderState, sandboxPay, sandboxTrade } from '../helpers/payments';
 import { setFaults } from '../helpers/sandbox';
 import { seedStuckTasks } from '../helpers/stuck-tasks';
 import { balanceOf, finishRunningHubTask, ledgerKinds, makePollDue, taskRow, uploadInput } from '../helpers/tasks';
@@ -370,7 +370,7 @@ describe('sweeper function: orders past their validity', () => {
   }
 
   afterEach(async () => {
-    await setFaults({ notify: 'deliver' });
+    await setFaults({ notify: 'deliver', alipay_signature: 'ok' });
   });
 
   it('closes an unpaid order and credits a paid one whose notification never came, once, with two runs at once', async () => {
@@ -395,6 +395,29 @@ describe('sweeper function: orders past their validity', () => {
     expect(await ledgerEntries(unpaid.user.id)).toEqual([]);
     const credited = reports.map((report) => report.steps.orders?.counts.credited ?? 0);
     expect((credited[0] ?? 0) + (credited[1] ?? 0)).toBe(1);
+  });
+
+  it('is not held up by a block of older orders whose platform cannot answer', async () => {
+    // Arrange: a full batch of older Alipay orders whose answers fail verification, and behind them
+    // a WeChat order that was paid but never notified
+    const stuck = await Promise.all(Array.from({ length: ORDER_BATCH_LIMIT }, async () => insertOrder((await createUser()).user.id, { quota: 100, days: 30 })));
+    await execute('UPDATE orders SET expires_at = NOW(3) - INTERVAL 10 MINUTE WHERE id IN (?)', [stuck]);
+    const paid = await wxOrder();
+    await setFaults({ notify: 'drop' });
+    await sandboxPay(paid.orderId);
+    await expireOrder(paid.orderId);
+    await setFaults({ alipay_signature: 'forged' });
+    const sweeper = await import('../../functions/ops/sweeper');
+    const fire = (id: string) => sweeper.handler(structuredClone(awsScheduleFixture) as ScheduledEvent, { awsRequestId: id, getRemainingTimeInMillis: () => 50_000 } as Context);
+
+    // Act: the first run meets the unanswerable batch; the next one must look past it
+    await fire('orders-blocked-1').catch(() => undefined);
+    await fire('orders-blocked-2').catch(() => undefined);
+
+    // Assert
+    expect((await orderState(paid.orderId))?.status).toBe('paid');
+    expect(await ledgerEntries(paid.user.id)).toEqual([{ kind: 'grant', reference: paid.orderId, delta: 100 }]);
+    for (const orderId of stuck) expect((await orderState(orderId))?.status).toBe('pending');
   });
 });
 
