@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { asError } from '../errors';
+import { logger } from '../logger';
+import { securityHeaders } from './middleware';
 import { fromAwsHttpEvent, fromScfHttpEvent, lambdaContextFromScf, toPlatformResult, type HttpParseOptions, type ScfContext, type ScfHttpEvent } from './platform';
 import { errorResponse } from './respond';
 import type { HttpRequest, HttpResponse } from './types';
@@ -16,18 +20,23 @@ export interface PlatformHandlers {
 
 /** Wraps one neutral core in both platforms' entry points. */
 export function platformHandlers(core: (request: HttpRequest, context: Context) => Promise<HttpResponse>, options: HttpParseOptions): PlatformHandlers {
-  const invoke = async (toRequest: () => HttpRequest, toContext: (request: HttpRequest) => Context) => {
+  const invoke = async (toRequest: () => HttpRequest, toContext: (request: HttpRequest) => Context, platformRequestId: string | undefined) => {
     let request: HttpRequest;
     try {
       request = toRequest();
-    } catch {
-      return toPlatformResult(errorResponse(new Error('unreadable platform event'), 'unknown'));
+    } catch (error) {
+      // The middy stack never ran, so this path gives its own request id, log line and headers.
+      const requestId = platformRequestId ?? randomUUID();
+      logger.error('unreadable platform event', { requestId, error: asError(error) });
+      const response = errorResponse(error, requestId);
+      return toPlatformResult({ ...response, headers: { ...response.headers, ...securityHeaders, 'x-request-id': requestId } });
     }
     return toPlatformResult(await core(request, toContext(request)));
   };
   return {
-    handler: (event, context) => invoke(() => fromAwsHttpEvent(event, context, options), () => context),
-    main_handler: (event, context) => invoke(() => fromScfHttpEvent(event, context, options), (request) => lambdaContextFromScf(context, request.requestId)),
+    handler: (event, context) => invoke(() => fromAwsHttpEvent(event, context, options), () => context, context?.awsRequestId),
+    main_handler: (event, context) =>
+      invoke(() => fromScfHttpEvent(event, context, options), (request) => lambdaContextFromScf(context, request.requestId), context?.request_id),
   };
 }
 

@@ -8,7 +8,8 @@ import type { HttpRequest, HttpResponse } from './types';
 
 type HttpMiddleware = MiddlewareObj<HttpRequest, HttpResponse>;
 
-const securityHeaders: Record<string, string> = {
+/** On every response, including those made before the middy stack runs (handlers.ts). */
+export const securityHeaders: Readonly<Record<string, string>> = {
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',

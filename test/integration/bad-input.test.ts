@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
 import * as login from '../../functions/auth/login';
 import * as me from '../../functions/auth/me';
 import * as sendCode from '../../functions/auth/send-code';
 import * as notFound from '../../functions/system/not-found';
+import type { ScfHttpEvent } from '../../shared/http/platform';
+import { logger } from '../../shared/logger';
 import { platforms, type ApiResult } from '../helpers/events';
 import { uniqueIp, uniquePhone } from '../helpers/sandbox';
 
@@ -115,5 +119,37 @@ describe('platform details', () => {
     expect(preflight.headers['access-control-allow-headers']).toContain('authorization');
     expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
     expect(foreign.headers['x-content-type-options']).toBe('nosniff');
+  });
+});
+
+/** Events no platform adapter can read: the handler must still answer like every other failure. */
+const unreadable = [
+  { name: 'AWS HTTP API v2', call: (requestId: string) => sendCode.handler({} as unknown as APIGatewayProxyEventV2, { awsRequestId: requestId } as Context) },
+  { name: 'SCF Function URL', call: (requestId: string) => sendCode.main_handler({} as unknown as ScfHttpEvent, { request_id: requestId }) },
+];
+
+describe.each(unreadable)('an unreadable $name event', ({ call }) => {
+  it('answers 500 with the platform request id, the usual headers and one error log line', async () => {
+    // Arrange: capture the structured log, which tests otherwise keep silent
+    const requestId = randomUUID();
+    const lines: string[] = [];
+    const capture = (chunk: string | Uint8Array) => lines.push(String(chunk)) > 0;
+    const writes = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+    const level = logger.getLevelName();
+    logger.setLogLevel('ERROR');
+
+    // Act
+    const response = await call(requestId).finally(() => {
+      logger.setLogLevel(level);
+      for (const write of writes) write.mockRestore();
+    });
+
+    // Assert
+    const body = JSON.parse(response.body) as { success: boolean; error: { code: number; requestId: string } };
+    expect(response.statusCode).toBe(500);
+    expect(body).toMatchObject({ success: false, error: { code: 9999, requestId } });
+    expect(response.headers).toMatchObject({ 'x-request-id': requestId, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+    const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.message === 'unreadable platform event');
+    expect(logged).toEqual([expect.objectContaining({ level: 'ERROR', requestId })]);
   });
 });
