@@ -233,7 +233,7 @@ describe('sweeper: memberships and purge', () => {
     }
   });
 
-  it('purges login codes long expired and rate-limit windows that ended, and keeps the rest', async () => {
+  it('purges login codes long expired and rate-limit logs whose hits all left their window, and keeps the rest', async () => {
     // Arrange
     await execute(
       `INSERT INTO otp_codes (phone, code_hash, expires_at, request_ip) VALUES
@@ -242,8 +242,8 @@ describe('sweeper: memberships and purge', () => {
          ('13000000003', REPEAT('c', 32), NOW(3) + INTERVAL 5 MINUTE, '203.0.113.1')`,
     );
     await execute(
-      `INSERT INTO rate_limits (bucket, window_start, hits, expires_at) VALUES
-         ('purge-test:old', 1, 3, NOW(3) - INTERVAL 1 SECOND), ('purge-test:live', 2, 1, NOW(3) + INTERVAL 1 MINUTE)`,
+      `INSERT INTO rate_limit_logs (bucket, hits, expires_at) VALUES
+         ('purge-test:old', '1,2,3', NOW(3) - INTERVAL 1 SECOND), ('purge-test:live', '4', NOW(3) + INTERVAL 1 MINUTE)`,
     );
 
     // Act
@@ -253,7 +253,7 @@ describe('sweeper: memberships and purge', () => {
     expect(counts(report, 'purge').otpCodes).toBeGreaterThanOrEqual(1);
     const phones = await select<{ phone: string }>(`SELECT phone FROM otp_codes WHERE phone LIKE '1300000000_' ORDER BY phone`);
     expect(phones.map((row) => row.phone)).toEqual(['13000000002', '13000000003']);
-    const buckets = await select<{ bucket: string }>(`SELECT bucket FROM rate_limits WHERE bucket LIKE 'purge-test:%'`);
+    const buckets = await select<{ bucket: string }>(`SELECT bucket FROM rate_limit_logs WHERE bucket LIKE 'purge-test:%'`);
     expect(buckets.map((row) => row.bucket)).toEqual(['purge-test:live']);
   });
 });
