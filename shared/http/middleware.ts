@@ -34,22 +34,27 @@ function corsHeaders(request: HttpRequest, allowedOrigins: readonly string[]): R
   return headers;
 }
 
+/** When each invocation began, keyed by its event: one process may serve overlapping requests (local gateway). */
+const startedAt = new WeakMap<HttpRequest, number>();
+
 /**
  * Request context in and headers out: the request id on every log line and every response, CORS
  * for the configured H5 origins, security headers, and one access-log line per request.
  */
 export function httpContext(settings: Config, route: HttpRoute): HttpMiddleware {
-  let startedAt = 0;
   const finish: HttpMiddleware['after'] = (request) => {
     const response = request.response;
     if (!response) return;
-    response.headers = { ...response.headers, ...securityHeaders, ...corsHeaders(request.event, settings.CORS_ORIGINS), 'x-request-id': request.event.requestId };
-    logger.info('request', { route: route.name, method: request.event.method, status: response.statusCode, durationMs: Date.now() - startedAt });
+    const event = request.event;
+    response.headers = { ...response.headers, ...securityHeaders, ...corsHeaders(event, settings.CORS_ORIGINS), 'x-request-id': event.requestId };
+    // requestId is passed explicitly: the logger's appended keys are shared by the whole process.
+    const began = startedAt.get(event) ?? Date.now();
+    logger.info('request', { requestId: event.requestId, route: route.name, method: event.method, status: response.statusCode, durationMs: Date.now() - began });
     logger.resetKeys();
   };
   return {
     before: (request) => {
-      startedAt = Date.now();
+      startedAt.set(request.event, Date.now());
       logger.resetKeys();
       logger.appendKeys({ requestId: request.event.requestId, platform: request.event.platform });
     },
@@ -64,7 +69,7 @@ export function errorEnvelope(): HttpMiddleware {
     onError: (request) => {
       const error = request.error;
       const response = errorResponse(error, request.event.requestId);
-      if (response.statusCode >= 500) logger.error('request failed', { error: error ?? undefined });
+      if (response.statusCode >= 500) logger.error('request failed', { requestId: request.event.requestId, error: error ?? undefined });
       request.response = response;
     },
   };
