@@ -10,7 +10,12 @@ export const coreSettings = {
   MAX_BODY_BYTES: setting(int(64 * 1024, 1024), 'Largest request body accepted (bytes); larger → 413'),
   CORS_ORIGINS: setting(list('http://localhost:5173,http://127.0.0.1:5173'), 'Comma-separated H5 origins allowed by CORS'),
 
-  DATABASE_URL: setting(z._default(z.string().check(z.regex(/^mysql:\/\//, 'must be a mysql:// URL')), 'mysql://root@127.0.0.1:3306/aiphoto'), 'MySQL 8 / MariaDB 10.6+ URL (the database is created locally if missing)'),
+  // A secret (it carries the database password): required in production, so a function that lost
+  // its setting fails at start instead of trying root@127.0.0.1; the local default stays.
+  DATABASE_URL: {
+    ...secret('MySQL 8 / MariaDB 10.6+ URL (the database is created locally if missing)', 'mysql://root@127.0.0.1:3306/aiphoto'),
+    schema: z.optional(z.string().check(z.regex(/^mysql:\/\//, 'must be a mysql:// URL'))),
+  },
   DB_POOL_SIZE: setting(int(2, 1), 'Connections per function instance'),
 
   JWT_SECRET: secret('HS256 signing secret for access tokens (≥ 32 random characters)', 'local-only-jwt-secret-change-me-0123456789abcdef', 32),

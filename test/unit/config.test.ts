@@ -8,7 +8,7 @@ const secretNames = Object.values(settingsBlocks).flatMap((block) =>
     .map(([name]) => name),
 );
 /** A value valid for every secret (the longest minimum is 32 characters). */
-const allSecrets = Object.fromEntries(secretNames.map((name) => [name, `production-value-for-${name}-0123456789abcdef`]));
+const allSecrets = { ...Object.fromEntries(secretNames.map((name) => [name, `production-value-for-${name}-0123456789abcdef`])), DATABASE_URL: 'mysql://app:pw@db.internal:3306/aiphoto' };
 
 describe('configuration', () => {
   it('gives every setting a safe local default', () => {
@@ -31,6 +31,27 @@ describe('configuration', () => {
       expect((error as ConfigError).settings).toEqual(expect.arrayContaining(['OTP_PEPPER', 'TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY']));
       expect((error as Error).message).not.toContain('s'.repeat(40));
     }
+  });
+
+  it('requires DATABASE_URL in production instead of falling back to the local server', () => {
+    // Arrange
+    const { DATABASE_URL: _unset, ...everyOtherSecret } = allSecrets;
+
+    // Act
+    const attempt = () => loadConfig({ APP_ENV: 'production', ...everyOtherSecret });
+
+    // Assert
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/missing required secret setting\(s\): DATABASE_URL$/);
+    expect(loadConfig({ APP_ENV: 'production', ...allSecrets }).DATABASE_URL).toBe('mysql://app:pw@db.internal:3306/aiphoto');
+  });
+
+  it.each(['local', 'test'] as const)('keeps the local DATABASE_URL default in %s mode', (appEnv) => {
+    expect(loadConfig({ APP_ENV: appEnv }).DATABASE_URL).toBe('mysql://root@127.0.0.1:3306/aiphoto');
+  });
+
+  it('still checks the form of DATABASE_URL in production', () => {
+    expect(() => loadConfig({ APP_ENV: 'production', ...allSecrets, DATABASE_URL: 'postgres://db/aiphoto' })).toThrow(/DATABASE_URL \(must be a mysql:\/\/ URL\)/);
   });
 
   it('does not point production at the sandbox', () => {
