@@ -97,8 +97,10 @@ export function toHttpApiEvent(request: IncomingMessage, body: Buffer, routeKey:
   };
 }
 
-function lambdaContext(functionName: string, requestId: string): Context {
-  const deadline = Date.now() + 30_000;
+/** A Lambda context with the function's own time limit from the route table, as deployed. */
+function lambdaContext(fn: { name: string; timeoutSeconds: number }, requestId: string): Context {
+  const functionName = fn.name;
+  const deadline = Date.now() + fn.timeoutSeconds * 1000;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -129,7 +131,7 @@ async function serve(options: GatewayOptions, request: IncomingMessage, response
   const routeKey = route ? `${route.method} ${options.basePath}${route.path}` : '$default';
   const fn = await loadFunction(options.projectRoot, route ? route.file : fallbackRoute.file);
   const event = toHttpApiEvent(request, body, routeKey, match && 'params' in match ? match.params : undefined);
-  const result = await fn.handler(event, lambdaContext(route?.name ?? fallbackRoute.name, event.requestContext.requestId));
+  const result = await fn.handler(event, lambdaContext(route ?? fallbackRoute, event.requestContext.requestId));
   response.writeHead(result.statusCode, result.headers);
   response.end(result.body);
 }

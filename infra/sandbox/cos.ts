@@ -75,12 +75,23 @@ function handleCos(
 ): void {
   const { bucket, encodedKey } = parseBucket(ctx.url.pathname);
   const requestId = Buffer.from(`${Date.now().toString(16)}-${randomBytes(8).toString('hex')}`).toString('base64');
-  try {
-    serve(state, store, { bucket, key: decodeKey(encodedKey) }, req, res, ctx, requestId);
-  } catch (error) {
-    sendCosError(req, res, toCosError(error), requestId, encodedKey);
-  }
+  const answer = () => {
+    try {
+      serve(state, store, { bucket, key: decodeKey(encodedKey) }, req, res, ctx, requestId);
+    } catch (error) {
+      sendCosError(req, res, toCosError(error), requestId, encodedKey);
+    }
+  };
+  if (state.fault('ci') === 'slow' && isProcessing(req, ctx.url.searchParams)) setTimeout(answer, ciSlowMs());
+  else answer();
 }
+
+/** Requests the `ci` fault acts on: image processing (image_process, Pic-Operations on upload, matting). */
+function isProcessing(req: IncomingMessage, query: URLSearchParams): boolean {
+  return query.has('image_process') || headerValue(req.headers, 'pic-operations') !== undefined || MATTING_PROCESSES.has(query.get('ci-process') ?? '');
+}
+
+const ciSlowMs = (): number => Number(process.env.SANDBOX_CI_SLOW_MS ?? 5_000);
 
 function serve(
   state: SandboxState,

@@ -11,7 +11,8 @@ export interface FaultSpec {
 
 export const BUILTIN_FAULTS = {
   runninghub: { defaultValue: 'ok', values: ['ok', 'fail', 'hang'] },
-  ci: { defaultValue: 'ok', values: ['ok', 'fail'] },
+  // `slow`: processing answers only after SANDBOX_CI_SLOW_MS, to test the API's own deadlines.
+  ci: { defaultValue: 'ok', values: ['ok', 'fail', 'slow'] },
   moderation: { defaultValue: 'pass', values: ['pass', 'block'] },
   garment: { defaultValue: 'found', values: ['found', 'none'] },
   sms: { defaultValue: 'ok', values: ['ok', 'fail'] },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { withDeadline } from '../deadline';
 import { asError } from '../errors';
 import { logger } from '../logger';
 import { securityHeaders } from './middleware';
@@ -31,7 +32,11 @@ export function platformHandlers(core: (request: HttpRequest, context: Context) 
       const response = errorResponse(error, requestId);
       return toPlatformResult({ ...response, headers: { ...response.headers, ...securityHeaders, 'x-request-id': requestId } });
     }
-    return toPlatformResult(await core(request, toContext(request)));
+    const context = toContext(request);
+    const remainingMs = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 0;
+    const answer = () => core(request, context);
+    // Vendor calls inside the request cut their timeouts to this (shared/deadline.ts).
+    return toPlatformResult(await (remainingMs > 0 ? withDeadline(Date.now() + remainingMs, answer) : answer()));
   };
   return {
     handler: (event, context) => invoke(() => fromAwsHttpEvent(event, context, options), () => context, context?.awsRequestId),

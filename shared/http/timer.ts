@@ -1,4 +1,5 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { withDeadline } from '../deadline';
 import { asError } from '../errors';
 import { logger } from '../logger';
 import { scheduleRoutes, type ScheduleRoute } from '../routes';
@@ -76,7 +77,7 @@ export function defineTimer<R>(spec: TimerSpec<R>): TimerHandlers<R> {
     logger.appendKeys({ requestId: event.requestId, platform: event.platform, timer: route.name, trigger: event.trigger });
     const deadline = timerDeadline(startedAt, remainingMs(), spec.maxBudgetMs());
     try {
-      const result = await spec.run({ event, deadline });
+      const result = await withDeadline(startedAt + remainingMs(), () => spec.run({ event, deadline }));
       logger.info('timer finished', { durationMs: Date.now() - startedAt, firedAt: event.firedAt.toISOString(), result: result as unknown as Record<string, unknown> });
       return result;
     } catch (error) {

@@ -1,5 +1,6 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
 import * as z from 'zod/mini';
+import { vendorSignal } from '../deadline';
 import { fenToYuan, yuanToFen } from './money';
 import { toAlipayTime } from './time';
 import { PlatformError, type PlatformOrderRequest, type PlatformReport } from './types';
@@ -193,7 +194,7 @@ export function createAlipay(settings: AlipaySettings): Alipay {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8', accept: 'application/json' },
         body: encodeParams(publicParams(method, bizContent)),
-        signal: AbortSignal.timeout(requestTimeoutMs),
+        signal: vendorSignal(requestTimeoutMs),
       });
       text = await response.text();
       if (!response.ok) throw new PlatformError('alipay', `HTTP_${response.status}`, `Alipay ${method} answered HTTP ${response.status}`, response.status);

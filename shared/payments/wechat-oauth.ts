@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { vendorSignal } from '../deadline';
 import { PlatformError } from './types';
 
 /**
@@ -38,7 +39,7 @@ export function createWechatOAuth(settings: WechatOAuthSettings): WechatOAuth {
       const query = new URLSearchParams({ appid: settings.appId, secret: settings.appSecret, code, grant_type: 'authorization_code' });
       let text: string;
       try {
-        const response = await fetch(`${baseUrl}/sns/oauth2/access_token?${query.toString()}`, { signal: AbortSignal.timeout(requestTimeoutMs) });
+        const response = await fetch(`${baseUrl}/sns/oauth2/access_token?${query.toString()}`, { signal: vendorSignal(requestTimeoutMs) });
         text = await response.text();
         if (!response.ok) throw new PlatformError('wx', `HTTP_${response.status}`, `WeChat OAuth answered HTTP ${response.status}`, response.status);
       } catch (error) {

@@ -1,5 +1,6 @@
 import { createDecipheriv, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import * as z from 'zod/mini';
+import { vendorSignal } from '../deadline';
 import { toWechatTime, unixSeconds } from './time';
 import { PlatformError, type PayParams, type PlatformOrderRequest, type PlatformReport } from './types';
 
@@ -243,7 +244,7 @@ export function createWechatPay(settings: WechatPaySettings): WechatPay {
           ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(payload === undefined ? {} : { body }),
-        signal: AbortSignal.timeout(requestTimeoutMs),
+        signal: vendorSignal(requestTimeoutMs),
       });
     } catch (error) {
       throw new PlatformError('wx', 'NETWORK', `WeChat Pay unreachable: ${(error as Error).name}`);

@@ -1,3 +1,4 @@
+import { vendorSignal } from '../deadline';
 import { logger } from '../logger';
 import { outputKey } from '../media/keys';
 import { VendorError } from '../vendors/vendor-error';
@@ -122,7 +123,7 @@ export async function copyFrames(userId: string, taskId: string, urls: readonly 
   const worker = async (): Promise<void> => {
     for (let index = next++; index < urls.length; index = next++) {
       const url = urls[index] ?? '';
-      const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+      const response = await fetch(url, { signal: vendorSignal(30_000) });
       if (!response.ok) throw new Error(`frame ${index + 1}: HTTP ${response.status}`);
       const declared = Number(response.headers.get('content-length') ?? 0);
       if (declared > MAX_FRAME_BYTES) throw new Error(`frame ${index + 1}: ${declared} bytes`);

@@ -1,4 +1,5 @@
 import type COS from 'cos-nodejs-sdk-v5';
+import { withinVendorTimeout } from '../deadline';
 import type { CosOptions } from './cos';
 import { VendorError } from './vendor-error';
 
@@ -98,7 +99,9 @@ export function cloudInfinite(options: CosOptions): CloudInfinite {
     });
     const cos = await sdk;
     try {
-      return (await cos.request({ Bucket: options.bucket, Region: options.region, Key: key, ...params })) as Parsed;
+      // The SDK has one timeout per client; the invocation's deadline is applied around each call.
+      const call = cos.request({ Bucket: options.bucket, Region: options.region, Key: key, ...params }) as Promise<Parsed>;
+      return await withinVendorTimeout(call, options.timeoutMs ?? 30_000, () => new VendorError('ci', 'Timeout', `${params.Method} ${key}: no answer before the function's deadline`));
     } catch (error) {
       throw ciError(error);
     }

@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { vendorSignal } from '../deadline';
 import { VendorError } from './vendor-error';
 
 /**
@@ -89,7 +90,7 @@ export function cosObjectStore(options: CosOptions): ObjectStore {
         method,
         headers: { authorization: cosAuthorization(options, method, key, signatureSeconds, Date.now(), init.signed), ...init.headers, ...init.signed },
         ...(init.body ? { body: init.body } : {}),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
+        signal: vendorSignal(options.timeoutMs ?? 20_000),
       });
     } catch (error) {
       throw new VendorError('cos', 'NetworkError', `${method} ${key}: ${(error as Error).message}`);

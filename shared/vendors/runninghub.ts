@@ -1,3 +1,4 @@
+import { vendorSignal } from '../deadline';
 import { VendorError } from './vendor-error';
 
 /**
@@ -102,7 +103,7 @@ export function runningHubClient(options: RunningHubOptions): RunningHubClient {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ apiKey: options.apiKey, ...body }),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+        signal: vendorSignal(options.timeoutMs ?? 15_000),
       });
       raw = await response.text();
       if (!response.ok) throw new VendorError('runninghub', `HTTP_${response.status}`, `${path} answered HTTP ${response.status}`, response.status);

@@ -17,6 +17,8 @@ export interface ApiCall {
   sourceIp?: string;
   base64?: boolean;
   token?: string;
+  /** Time the platform gives the invocation (context), in ms; AWS tests otherwise give none. */
+  timeLimitMs?: number;
 }
 
 export interface ApiResult {
@@ -91,8 +93,11 @@ export function scfUrlEvent(call: ApiCall): ScfHttpEvent {
   };
 }
 
-const awsContext = (): Context => ({ awsRequestId: randomUUID() }) as Context;
-const scfContext = (): ScfContext => ({ request_id: randomUUID(), function_name: 'test', time_limit_in_ms: 10_000, memory_limit_in_mb: 128 });
+function awsContext(timeLimitMs: number | undefined): Context {
+  const deadline = Date.now() + (timeLimitMs ?? 0);
+  return { awsRequestId: randomUUID(), ...(timeLimitMs ? { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) } : {}) } as Context;
+}
+const scfContext = (timeLimitMs = 10_000): ScfContext => ({ request_id: randomUUID(), function_name: 'test', time_limit_in_ms: timeLimitMs, memory_limit_in_mb: 128 });
 
 function toResult(response: { statusCode: number; headers: Record<string, string>; body: string }): ApiResult {
   let json: ApiResult['json'];
@@ -111,6 +116,6 @@ export interface Platform {
 
 /** Every platform a function runs on; tests use `describe.each(platforms)`. */
 export const platforms: Platform[] = [
-  { name: 'AWS HTTP API v2', call: async (fn, call) => toResult(await fn.handler(awsHttpEvent(call), awsContext())) },
-  { name: 'SCF Function URL', call: async (fn, call) => toResult(await fn.main_handler(scfUrlEvent(call), scfContext())) },
+  { name: 'AWS HTTP API v2', call: async (fn, call) => toResult(await fn.handler(awsHttpEvent(call), awsContext(call.timeLimitMs))) },
+  { name: 'SCF Function URL', call: async (fn, call) => toResult(await fn.main_handler(scfUrlEvent(call), scfContext(call.timeLimitMs))) },
 ];

@@ -216,6 +216,25 @@ describe.each(platforms)('POST /task/create on $name', (platform) => {
     expect(await balanceOf(user.id)).toBe(1);
   });
 
+  it('gives up on a processing call that would outlive the function: 3001 in time, task failed, quota back', async () => {
+    // Arrange: processing answers after 5 s; the platform gives the function 4 s
+    await setFaults({ ci: 'slow' });
+    const { user, token } = await createUser({ quota: 1 });
+    const { taskId, key } = await uploadInput(platform, token, jpegImage());
+    const startedAt = Date.now();
+
+    // Act
+    const created = await platform.call(create, { method: 'POST', path: '/task/create', token, body: createBody(key), timeLimitMs: 4_000 });
+    const answeredAfterMs = Date.now() - startedAt;
+
+    // Assert: answered before the platform's limit, with the outcome recorded by this invocation
+    expect([created.status, created.json.error?.code]).toEqual([502, 3001]);
+    expect(answeredAfterMs).toBeLessThan(4_000);
+    expect((await getTask(platform, token, taskId)).json.data).toMatchObject({ status: 'failed', errorCode: 3001 });
+    expect(await ledgerKinds(taskId)).toEqual(['hold', 'release']);
+    expect(await balanceOf(user.id)).toBe(1);
+  });
+
   it('refuses a GIF named .jpg with 2001 before holding anything', async () => {
     // Arrange
     const { user, token } = await createUser({ quota: 1 });
