@@ -1,7 +1,5 @@
-import { createConnection } from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { checkLedgerInvariants } from '../../shared/quota/ledger';
-import { api, startStack, type RunningStack } from '../helpers/stack';
+import { api, stackLedgerProblems, startStack, type RunningStack } from '../helpers/stack';
 
 let stack: RunningStack;
 
@@ -10,13 +8,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  // The ledger invariants (paid orders and their grants included), in the stack's own database.
-  const connection = await createConnection({ uri: stack.databaseUrl });
-  try {
-    expect(await checkLedgerInvariants(connection)).toEqual([]);
-  } finally {
-    await connection.end();
-  }
+  expect(await stackLedgerProblems(stack)).toEqual([]);
 });
 
 afterAll(async () => {

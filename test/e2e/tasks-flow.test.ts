@@ -1,10 +1,8 @@
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { createConnection } from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { checkLedgerInvariants } from '../../shared/quota/ledger';
 import { jpegImage } from '../helpers/images';
-import { api, startStack, type RunningStack } from '../helpers/stack';
+import { api, stackLedgerProblems, startStack, type RunningStack } from '../helpers/stack';
 import { browserCos } from '../helpers/tasks';
 import type { UploadKeys } from '../../shared/media/sts';
 
@@ -20,13 +18,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  // The ledger invariants, checked in the stack's own database.
-  const connection = await createConnection({ uri: stack.databaseUrl });
-  try {
-    expect(await checkLedgerInvariants(connection)).toEqual([]);
-  } finally {
-    await connection.end();
-  }
+  expect(await stackLedgerProblems(stack)).toEqual([]);
 });
 
 afterAll(async () => {

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createConnection } from 'mysql2/promise';
 import { dropDatabase } from '../../shared/db/migrate';
+import { checkLedgerInvariants, type LedgerViolation } from '../../shared/quota/ledger';
 
 /**
  * Starts the real local stack (`npm run dev`'s entry point) on spare ports with its own
@@ -53,4 +55,14 @@ export async function api(base: string, method: string, path: string, options: {
   const response = await fetch(`${base}${path}`, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, json: (text ? JSON.parse(text) : {}) as Record<string, unknown> & { data?: Record<string, unknown>; error?: { code: number } } };
+}
+
+/** The ledger invariants (shared/quota/ledger.ts), checked in a running stack's own database. */
+export async function stackLedgerProblems(stack: RunningStack): Promise<LedgerViolation[]> {
+  const connection = await createConnection({ uri: stack.databaseUrl });
+  try {
+    return await checkLedgerInvariants(connection);
+  } finally {
+    await connection.end();
+  }
 }

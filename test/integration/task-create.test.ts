@@ -145,9 +145,12 @@ describe.each(platforms)('POST /task/create on $name', (platform) => {
     expect(Math.abs(Number(row?.lag) - seconds)).toBeLessThan(5);
   });
 
-  it('fails model_pose12 at create with 3003 when RunningHub reports node_errors, quota back', async () => {
+  it.each([
+    { fault: 'node_errors', why: 'RunningHub reports node_errors at create' },
+    { fault: 'queue_maxed', why: 'the RunningHub queue stays full' },
+  ])('fails model_pose12 at create with 3003 (502) and returns the quota when $why', async ({ fault }) => {
     // Arrange
-    await setFaults({ runninghub: 'node_errors' });
+    await setFaults({ runninghub: fault });
     const { user, token } = await createUser({ quota: 1 });
     const { taskId, key } = await uploadInput(platform, token, jpegImage());
 
@@ -174,22 +177,6 @@ describe.each(platforms)('POST /task/create on $name', (platform) => {
     // Assert
     expect(created.json.data?.status).toBe('processing');
     expect((await taskRow(taskId))?.vendor_task_id).toMatch(/^\d{19}$/);
-  });
-
-  it('fails with 3003 (502) and returns the quota when the RunningHub queue stays full', async () => {
-    // Arrange
-    await setFaults({ runninghub: 'queue_maxed' });
-    const { user, token } = await createUser({ quota: 1 });
-    const { taskId, key } = await uploadInput(platform, token, jpegImage());
-
-    // Act
-    const created = await platform.call(create, { method: 'POST', path: '/task/create', token, body: createBody(key, 'model_pose12') });
-    const read = await getTask(platform, token, taskId);
-
-    // Assert
-    expect([created.status, created.json.error?.code]).toEqual([502, 3003]);
-    expect(read.json.data).toMatchObject({ status: 'failed', errorCode: 3003 });
-    expect(await balanceOf(user.id)).toBe(1);
   });
 
   it.each([
