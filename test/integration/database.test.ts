@@ -71,17 +71,21 @@ describe('database layer', () => {
     const before = poolStats().retries;
 
     // Act: the pool's most recently used connection (`writer`) takes the next statement
-    const write = execute(
+    // Its outcome is taken at once: the kill may fail it while this test still awaits the admin connection.
+    const outcome = execute(
       `INSERT INTO otp_codes (phone, code_hash, expires_at, request_ip)
        SELECT ?, ?, NOW(3), '127.0.0.1' FROM (SELECT SLEEP(0.5) AS pause) AS slow`,
       [phone, Buffer.alloc(32)],
+    ).then(
+      () => 'written',
+      (error: unknown) => error,
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
     await admin.query('KILL CONNECTION ?', [Number(writer?.id)]);
     await admin.end();
 
     // Assert: the error reaches the caller; a retry would have inserted the row
-    await expect(write).rejects.toMatchObject({ code: expect.stringMatching(/PROTOCOL_CONNECTION_LOST|ECONNRESET|ER_CONNECTION_KILLED/) });
+    expect(await outcome).toMatchObject({ code: expect.stringMatching(/PROTOCOL_CONNECTION_LOST|ECONNRESET|ER_CONNECTION_KILLED/) });
     expect(poolStats().retries).toBe(before);
     expect(await select('SELECT id FROM otp_codes WHERE phone = ?', [phone])).toHaveLength(0);
   });
