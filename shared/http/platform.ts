@@ -20,7 +20,8 @@ export interface ScfHttpEvent {
   pathParameters?: Record<string, string | undefined>;
   body?: string | null;
   isBase64Encoded?: boolean;
-  requestContext?: { requestId?: string; sourceIp?: string; stage?: string; path?: string };
+  /** Only API Gateway events (serviceId) document it; Function URL events may carry a partial one. */
+  requestContext?: { serviceId?: string; requestId?: string; sourceIp?: string; stage?: string; path?: string };
 }
 
 export interface ScfTimerEvent {
@@ -122,14 +123,17 @@ function scfQuery(event: ScfHttpEvent): Record<string, string> {
 }
 
 /**
- * requestContext.sourceIp is set by the platform whenever requestContext exists (API Gateway, and
- * reportedly some Function URL events); then headers are the client's and are ignored. Without it
- * (the documented Function URL event) x-scf-remote-addr is the only source: SCF sets it and,
- * per reference/platform.md §2.4, clients cannot; a repeated or malformed value counts as unknown.
+ * The client's address on SCF (reference/platform.md §2.4). On a Function URL event — the only kind
+ * we deploy — SCF injects x-scf-remote-addr and clients cannot set X-Scf-* headers, so that header
+ * is the source; a requestContext.sourceIp seen there too is undocumented and may be an internal
+ * hop, so it is only the fallback. On an API Gateway event (requestContext.serviceId) headers are the
+ * client's own, so only the gateway's sourceIp counts. A repeated or malformed value counts as unknown.
  */
 function scfClientIp(event: ScfHttpEvent, headers: Record<string, string>): string {
-  if (event.requestContext?.sourceIp !== undefined) return validIp(event.requestContext.sourceIp);
-  return validIp(headers['x-scf-remote-addr']);
+  const fromGateway = event.requestContext?.sourceIp;
+  if (event.requestContext?.serviceId !== undefined) return validIp(fromGateway);
+  const fromHeader = validIp(headers['x-scf-remote-addr']);
+  return fromHeader === UNKNOWN_CLIENT_IP && fromGateway !== undefined ? validIp(fromGateway) : fromHeader;
 }
 
 export function fromScfHttpEvent(event: ScfHttpEvent, context: ScfContext | undefined, options: HttpParseOptions): HttpRequest {

@@ -82,14 +82,20 @@ describe('platform specifics', () => {
     expect(request.sourceIp.length).toBeLessThanOrEqual(45);
   });
 
-  it('prefers the SCF requestContext address over a client-set header', () => {
-    const event = scfEvent({ headers: { ...scfUrlFixture.headers, 'X-Scf-Remote-Addr': '6.6.6.6' }, requestContext: { sourceIp: '111.206.96.145' } });
+  it('takes a Function URL event\'s address from x-scf-remote-addr even when a requestContext carries another', () => {
+    const event = scfEvent({ headers: { ...scfUrlFixture.headers, 'x-scf-remote-addr': '111.206.96.145' }, requestContext: { sourceIp: '10.0.2.14' } });
     expect(fromScfHttpEvent(event, undefined, options).sourceIp).toBe('111.206.96.145');
   });
 
-  it('never falls back to a header when the SCF requestContext address is unusable', () => {
-    const event = scfEvent({ headers: { ...scfUrlFixture.headers, 'x-scf-remote-addr': '6.6.6.6' }, requestContext: { sourceIp: 'garbage' } });
-    expect(fromScfHttpEvent(event, undefined, options).sourceIp).toBe(UNKNOWN_CLIENT_IP);
+  it('falls back to requestContext.sourceIp on a Function URL event without a usable header', () => {
+    const event = scfEvent({ headers: { ...scfUrlFixture.headers, 'x-scf-remote-addr': 'garbage' }, requestContext: { sourceIp: '111.206.96.145' } });
+    expect(fromScfHttpEvent(event, undefined, options).sourceIp).toBe('111.206.96.145');
+  });
+
+  it('ignores a client-set header on an API Gateway event and never falls back to it', () => {
+    const gateway = (sourceIp: string) => scfEvent({ headers: { ...scfUrlFixture.headers, 'X-Scf-Remote-Addr': '6.6.6.6' }, requestContext: { serviceId: 'service-f94sy04v', sourceIp } });
+    expect(fromScfHttpEvent(gateway('111.206.96.145'), undefined, options).sourceIp).toBe('111.206.96.145');
+    expect(fromScfHttpEvent(gateway('garbage'), undefined, options).sourceIp).toBe(UNKNOWN_CLIENT_IP);
   });
 
   it('ignores an x-scf-remote-addr header on AWS and validates the AWS address', () => {
