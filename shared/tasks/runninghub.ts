@@ -132,7 +132,12 @@ export async function copyFrames(userId: string, taskId: string, urls: readonly 
       if (!image || bytes.length > MAX_FRAME_BYTES) throw new Error(`frame ${index + 1}: not a JPEG/PNG/WebP image of at most ${MAX_FRAME_BYTES} bytes`);
       const key = outputKey(userId, taskId, `frame_${String(index + 1).padStart(2, '0')}.jpg`);
       if (image.extension === 'jpg') await store.put(key, bytes, image.contentType);
-      else await store.put(key, bytes, image.contentType, { picOperations: JSON.stringify({ is_pic_info: 0, rules: [{ fileid: `/${key}`, rule: FRAME_JPEG_RULE }] }) });
+      else {
+        const processed = await store.put(key, bytes, image.contentType, { picOperations: JSON.stringify({ is_pic_info: 0, rules: [{ fileid: `/${key}`, rule: FRAME_JPEG_RULE }] }) });
+        // A rule CI skipped (e.g. not enabled on the bucket) would leave PNG bytes under a .jpg name.
+        const format = processed.find((object) => object.key === key)?.format;
+        if (format !== 'jpg' && format !== 'jpeg') throw new Error(`frame ${index + 1}: Cloud Infinite did not convert it to JPEG (answered ${format ?? 'no result'})`);
+      }
       keys[index] = key;
     }
   };

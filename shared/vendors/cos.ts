@@ -18,7 +18,11 @@ export interface ObjectStore {
    * Stores `body` at `key`. With `picOperations` (a Pic-Operations JSON, vendors.md §2.1–2.2) Cloud
    * Infinite processes the upload on the way in and persists the results it names.
    */
-  put(key: string, body: Buffer, contentType: string, options?: { picOperations?: string }): Promise<void>;
+  /**
+   * Stores an object. With `picOperations`, Cloud Infinite processes it on upload and the answer's
+   * ProcessResults are returned (key without the leading slash, format as CI names it, e.g. `jpg`).
+   */
+  put(key: string, body: Buffer, contentType: string, options?: { picOperations?: string }): Promise<ProcessedObject[]>;
   /** A presigned GET URL valid for `ttlSeconds`. */
   signedGetUrl(key: string, ttlSeconds: number, now?: number): string;
 }
@@ -73,6 +77,20 @@ export function presignGetUrl(options: CosOptions, key: string, ttlSeconds: numb
   return `${objectUrl(options, key)}?${cosAuthorization(options, 'get', key, ttlSeconds, now)}`;
 }
 
+export interface ProcessedObject {
+  readonly key: string;
+  readonly format: string;
+}
+
+/** `UploadResult.ProcessResults.Object` entries of a Pic-Operations upload answer (vendors.md §2.7). */
+export function processedObjects(uploadResultXml: string): ProcessedObject[] {
+  const results = /<ProcessResults>([\s\S]*?)<\/ProcessResults>/.exec(uploadResultXml)?.[1] ?? '';
+  return [...results.matchAll(/<Object>([\s\S]*?)<\/Object>/g)].map(([, object = '']) => ({
+    key: (/<Key>([^<]*)<\/Key>/.exec(object)?.[1] ?? '').replace(/^\//, ''),
+    format: (/<Format>([^<]*)<\/Format>/.exec(object)?.[1] ?? '').toLowerCase(),
+  }));
+}
+
 /** COS errors are XML `<Error><Code>…</Code><Message>…</Message>` (vendors.md §2.9). */
 async function cosFailure(response: Response, what: string): Promise<VendorError> {
   const body = await response.text().catch(() => '');
@@ -109,7 +127,8 @@ export function cosObjectStore(options: CosOptions): ObjectStore {
       const signed = putOptions.picOperations === undefined ? undefined : { 'pic-operations': putOptions.picOperations };
       const response = await send('PUT', key, { body, headers: { 'content-type': contentType, 'content-length': String(body.length) }, ...(signed ? { signed } : {}) });
       if (!response.ok) throw await cosFailure(response, `PUT ${key}`);
-      await response.arrayBuffer();
+      const answer = await response.text();
+      return signed ? processedObjects(answer) : [];
     },
     signedGetUrl: (key, ttlSeconds, now) => presignGetUrl(options, key, ttlSeconds, now),
   };

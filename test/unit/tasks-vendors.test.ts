@@ -7,7 +7,7 @@ import { resultUrlWith } from '../../shared/media/result-urls';
 import { uploadPolicy } from '../../shared/media/sts';
 import { sniffImage } from '../../shared/tasks/images';
 import { parseLabels } from '../../shared/vendors/ci';
-import { cosAuthorization, cosObjectStore, presignGetUrl } from '../../shared/vendors/cos';
+import { cosAuthorization, cosObjectStore, presignGetUrl, processedObjects } from '../../shared/vendors/cos';
 import { parseOutputs, promptNodeErrors } from '../../shared/vendors/runninghub';
 import { gifImage, jpegImage, pngImage } from '../helpers/images';
 
@@ -205,5 +205,27 @@ describe('tasks settings', () => {
 
   it('names every missing production setting', () => {
     expect(() => resolveTaskSettings({ ...base, isLocal: false, COS_BUCKET: undefined, RUNNINGHUB_WORKFLOW_ID: undefined })).toThrow('COS_BUCKET, RUNNINGHUB_WORKFLOW_ID');
+  });
+});
+
+describe('processedObjects (Pic-Operations upload answer)', () => {
+  it('lists each processed object with its key (no leading slash) and format', () => {
+    const answer = `<?xml version="1.0" encoding="UTF-8"?>
+<UploadResult>
+  <OriginalInfo><Key>output/u1/t1/frame_01.jpg</Key><ImageInfo><Format>PNG</Format></ImageInfo></OriginalInfo>
+  <ProcessResults>
+    <Object><Key>/output/u1/t1/frame_01.jpg</Key><Location>x</Location><Format>JPG</Format><Width>64</Width></Object>
+    <Object><Key>output/u1/t1/thumb.png</Key><Format>png</Format></Object>
+  </ProcessResults>
+</UploadResult>`;
+
+    expect(processedObjects(answer)).toEqual([
+      { key: 'output/u1/t1/frame_01.jpg', format: 'jpg' },
+      { key: 'output/u1/t1/thumb.png', format: 'png' },
+    ]);
+  });
+
+  it('finds nothing in an answer without ProcessResults (the rule was not applied)', () => {
+    expect(processedObjects('<UploadResult><OriginalInfo><Key>a.jpg</Key><ImageInfo><Format>png</Format></ImageInfo></OriginalInfo></UploadResult>')).toEqual([]);
   });
 });
