@@ -32,7 +32,6 @@ export function db(): Pool {
     pool.pool.on('connection', (connection) => {
       connection.query("SET time_zone = '+00:00'");
     });
-    pool.pool.on('release', (connection) => lastReleased.set(connection, Date.now()));
   }
   return pool;
 }
@@ -85,8 +84,6 @@ async function onceMoreIf<T>(retryable: (error: unknown) => boolean, run: () => 
 
 /** Connections idle at least this long are pinged before a write: the instance may have been frozen. */
 const PING_IF_IDLE_MS = 1_000;
-/** Keyed by mysql2's own connection object, so entries leave with the connections they describe. */
-const lastReleased = new WeakMap<object, number>();
 
 /**
  * A pooled connection that answered a ping if it sat idle. A write cannot be retried once sent,
@@ -96,7 +93,8 @@ async function liveConnection(): Promise<PoolConnection> {
   const pooled = db();
   for (let tries = 1; ; tries += 1) {
     const connection = await pooled.getConnection();
-    const idleSince = lastReleased.get(connection.connection);
+    // mysql2 stamps a pooled connection when it is created and each time it is released (untyped field).
+    const idleSince = (connection.connection as { lastActiveTime?: number }).lastActiveTime;
     if (idleSince === undefined || Date.now() - idleSince < PING_IF_IDLE_MS) return connection;
     try {
       await connection.ping();
