@@ -86,5 +86,5 @@ export function defineEndpoint<TBody = undefined, TQuery = undefined, TParams = 
       return toHttpResponse(await spec.run({ body, query, params, caller, request }));
     });
 
-  return platformHandlers(core, { routePath: route.path, basePath: settings.API_BASE_PATH });
+  return platformHandlers(core, { routePath: route.path, basePath: settings.API_BASE_PATH }, route.timeoutSeconds);
 }

@@ -21,5 +21,5 @@ export function defineFallback(): PlatformHandlers {
       }
       throw new NotFoundError();
     });
-  return platformHandlers(core, { routePath: '/', basePath: settings.API_BASE_PATH });
+  return platformHandlers(core, { routePath: '/', basePath: settings.API_BASE_PATH }, fallbackRoute.timeoutSeconds);
 }

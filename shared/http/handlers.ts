@@ -19,8 +19,8 @@ export interface PlatformHandlers {
   main_handler: (event: ScfHttpEvent, context: ScfContext) => Promise<HttpResponse & { isBase64Encoded: false }>;
 }
 
-/** Wraps one neutral core in both platforms' entry points. */
-export function platformHandlers(core: (request: HttpRequest, context: Context) => Promise<HttpResponse>, options: HttpParseOptions): PlatformHandlers {
+/** Wraps one neutral core in both platforms' entry points; `timeLimitSeconds` is the function's own (route table). */
+export function platformHandlers(core: (request: HttpRequest, context: Context) => Promise<HttpResponse>, options: HttpParseOptions, timeLimitSeconds: number): PlatformHandlers {
   const invoke = async (toRequest: () => HttpRequest, toContext: (request: HttpRequest) => Context, platformRequestId: string | undefined) => {
     let request: HttpRequest;
     try {
@@ -41,7 +41,7 @@ export function platformHandlers(core: (request: HttpRequest, context: Context) 
   return {
     handler: (event, context) => invoke(() => fromAwsHttpEvent(event, context, options), () => context, context?.awsRequestId),
     main_handler: (event, context) =>
-      invoke(() => fromScfHttpEvent(event, context, options), (request) => lambdaContextFromScf(context, request.requestId), context?.request_id),
+      invoke(() => fromScfHttpEvent(event, context, options), (request) => lambdaContextFromScf(context, request.requestId, timeLimitSeconds * 1000), context?.request_id),
   };
 }
 

@@ -187,8 +187,9 @@ export function fromScfTimerEvent(event: ScfTimerEvent, context: ScfContext | un
 }
 
 /** A Lambda-shaped context for code (middy) that expects one, built from the SCF context. */
-export function lambdaContextFromScf(context: ScfContext | undefined, requestId: string): Context {
-  const limit = Number(context?.time_limit_in_ms ?? 0);
+/** `fallbackLimitMs`: the function's own time limit (route table), for a context that does not say. */
+export function lambdaContextFromScf(context: ScfContext | undefined, requestId: string, fallbackLimitMs: number): Context {
+  const limit = Number(context?.time_limit_in_ms ?? 0) || fallbackLimitMs;
   const deadline = limit > 0 ? Date.now() + limit : 0;
   return {
     callbackWaitsForEmptyEventLoop: false,
@@ -199,7 +200,7 @@ export function lambdaContextFromScf(context: ScfContext | undefined, requestId:
     awsRequestId: requestId,
     logGroupName: '',
     logStreamName: '',
-    getRemainingTimeInMillis: () => (deadline > 0 ? Math.max(0, deadline - Date.now()) : 60_000),
+    getRemainingTimeInMillis: () => (deadline > 0 ? Math.max(0, deadline - Date.now()) : fallbackLimitMs),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

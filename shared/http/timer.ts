@@ -89,9 +89,9 @@ export function defineTimer<R>(spec: TimerSpec<R>): TimerHandlers<R> {
   };
 
   return {
-    handler: (event, context) => invoke(() => toTimerEvent(event, context?.awsRequestId, undefined), () => context?.getRemainingTimeInMillis?.() ?? 60_000),
+    handler: (event, context) => invoke(() => toTimerEvent(event, context?.awsRequestId, undefined), () => context?.getRemainingTimeInMillis?.() ?? route.timeoutSeconds * 1000),
     main_handler: (event, context) => {
-      const lambdaContext = lambdaContextFromScf(context, context?.request_id ?? '');
+      const lambdaContext = lambdaContextFromScf(context, context?.request_id ?? '', route.timeoutSeconds * 1000);
       return invoke(() => toTimerEvent(event, context?.request_id, context), () => lambdaContext.getRemainingTimeInMillis());
     },
   };

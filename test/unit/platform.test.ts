@@ -11,6 +11,7 @@ import {
   fromScfTimerEvent,
   isAwsScheduledEvent,
   isScfTimerEvent,
+  lambdaContextFromScf,
   type ScfHttpEvent,
   UNKNOWN_CLIENT_IP,
 } from '../../shared/http/platform';
@@ -125,5 +126,17 @@ describe('platform specifics', () => {
     expect(aws.firedAt.toISOString()).toBe('2026-11-20T16:53:00.000Z');
     expect(scf.firedAt.toISOString()).toBe('2026-11-20T16:53:00.000Z');
     expect(scf.trigger).toBe('sweeper-every-minute');
+  });
+});
+
+describe('lambdaContextFromScf', () => {
+  it("counts down from the SCF context's time limit, or from the function's own when the context gives none", () => {
+    const given = lambdaContextFromScf({ request_id: 'r1', time_limit_in_ms: 3_000 }, 'r1', 29_000);
+    const missing = lambdaContextFromScf({ request_id: 'r2' }, 'r2', 29_000);
+
+    expect(given.getRemainingTimeInMillis()).toBeLessThanOrEqual(3_000);
+    expect(given.getRemainingTimeInMillis()).toBeGreaterThan(2_900);
+    expect(missing.getRemainingTimeInMillis()).toBeLessThanOrEqual(29_000);
+    expect(missing.getRemainingTimeInMillis()).toBeGreaterThan(28_900);
   });
 });
