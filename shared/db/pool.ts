@@ -107,6 +107,9 @@ async function liveConnection(): Promise<PoolConnection> {
   }
 }
 
+/** A SQL comparison's value as a boolean: MariaDB sends 1/0, MySQL 8 a BIGINT (the string "1" with bigNumberStrings). */
+export const sqlFlag = (value: unknown): boolean => Number(value) === 1;
+
 /** Runs a SELECT. On the pool, a statement that failed on a dead socket is retried once. */
 export async function select<T>(sql: string, params: SqlParams = [], on: Queryable = db()): Promise<T[]> {
   const run = async () => {

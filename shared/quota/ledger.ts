@@ -1,5 +1,5 @@
 import type { PoolConnection } from 'mysql2/promise';
-import { execute, select, type Queryable } from '../db/pool';
+import { execute, select, sqlFlag, type Queryable } from '../db/pool';
 import { NotMemberError, QuotaExhaustedError } from '../errors';
 
 /**
@@ -28,8 +28,7 @@ async function lockUser(connection: PoolConnection, userId: string): Promise<Loc
     connection,
   );
   if (!user) throw new Error(`ledger: no user ${userId}`);
-  // MySQL 8 types a comparison as BIGINT, which bigNumberStrings returns as "1"; MariaDB returns 1.
-  return { ...user, is_member: Number(user.is_member) === 1 };
+  return { ...user, is_member: sqlFlag(user.is_member) };
 }
 
 /** Kinds already written for a reference; a locking read, so it sees the latest commits. */
@@ -133,7 +132,7 @@ export async function releaseMany(connection: PoolConnection, holds: readonly Ho
   if (holds.length === 0) return new Set();
   // Users first, in id order (the ledger locks the user row before anything else too).
   const userIds = [...new Set(holds.map((hold) => hold.userId))].sort();
-  const users = await select<{ id: string; quota_balance: number; is_member: number }>(
+  const users = await select<{ id: string; quota_balance: number; is_member: number | string }>(
     `SELECT id, quota_balance, (member_expires_at IS NOT NULL AND member_expires_at > NOW(3)) AS is_member
        FROM users WHERE id IN (${placeholders(userIds.length)}) ORDER BY id FOR UPDATE`,
     userIds,
@@ -154,7 +153,7 @@ export async function releaseMany(connection: PoolConnection, holds: readonly Ho
   const kinds = new Map<string, Set<string>>();
   for (const entry of entries) kinds.set(entry.reference, (kinds.get(entry.reference) ?? new Set()).add(entry.kind));
 
-  const byUser = new Map(users.map((user) => [user.id, { balance: user.quota_balance, member: Number(user.is_member) === 1, changed: false }]));
+  const byUser = new Map(users.map((user) => [user.id, { balance: user.quota_balance, member: sqlFlag(user.is_member), changed: false }]));
   const rows: (string | number | null)[][] = [];
   const released = new Set<string>();
   const ordered = [...holds].sort((a, b) => (a.userId === b.userId ? a.reference.localeCompare(b.reference) : a.userId.localeCompare(b.userId)));

@@ -1,5 +1,5 @@
 import type { PoolConnection } from 'mysql2/promise';
-import { execute, select, type Queryable } from '../db/pool';
+import { execute, select, sqlFlag, type Queryable } from '../db/pool';
 
 /** Task rows (shared/db/migrations/004_tasks.sql) and the statements on them. */
 export type TaskType = 'basic_clean' | 'model_pose12';
@@ -54,8 +54,8 @@ export function toTaskRow(raw: RawTaskRow): TaskRow {
     params: typeof params === 'object' && params !== null ? (params as Record<string, string>) : {},
     result_keys: Array.isArray(resultKeys) ? resultKeys.map(String) : null,
     error_code: raw.error_code === null ? null : Number(raw.error_code),
-    overdue: Number(raw.overdue) === 1,
-    poll_due: Number(raw.poll_due) === 1,
+    overdue: sqlFlag(raw.overdue),
+    poll_due: sqlFlag(raw.poll_due),
   };
 }
 
