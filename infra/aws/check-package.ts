@@ -10,11 +10,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
+import { parse } from 'yaml';
 import { projectRoot } from '../build/esbuild-options';
 import { allFunctions, fallbackRoute, httpRoutes, scheduleRoutes } from '../../shared/routes';
 
-const basePath = '/api';
-const runtime = 'nodejs22.x';
+/** What serverless.yml asks for (provider.runtime, API_BASE_PATH), so this check follows it. */
+function declared(): { basePath: string; runtime: string } {
+  const document = parse(readFileSync(path.join(projectRoot, 'serverless.yml'), 'utf8')) as { provider?: { runtime?: unknown; environment?: { API_BASE_PATH?: unknown } } };
+  const { runtime, environment } = document.provider ?? {};
+  if (typeof runtime !== 'string' || typeof environment?.API_BASE_PATH !== 'string') throw new Error('serverless.yml: provider.runtime or API_BASE_PATH missing');
+  return { basePath: environment.API_BASE_PATH, runtime };
+}
 
 interface Resource {
   readonly Type: string;
@@ -43,6 +49,7 @@ export function checkAwsPackage(packageDir: string): { problems: string[]; check
   const ofType = (type: string) => resources.filter(([, resource]) => resource.Type === type);
   const problems: string[] = [];
   const checked: string[] = [];
+  const { basePath, runtime } = declared();
 
   const lambdaIdByName = new Map<string, string>();
   for (const [id, resource] of ofType('AWS::Lambda::Function')) {
