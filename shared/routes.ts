@@ -32,7 +32,7 @@ export interface ScheduleRoute {
  * stops waiting at 30 s, so no HTTP function goes beyond 29 s.
  */
 export const timeouts = {
-  /** Database only, or one short vendor call with an 8–10 s timeout. */
+  /** Database only, or a few short vendor calls (8–10 s timeouts, cut to the deadline by shared/deadline.ts). */
   standard: 15,
   /** Several vendor calls in a row (Cloud Infinite, RunningHub, frame copies). */
   vendorChain: 29,

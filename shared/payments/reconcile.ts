@@ -90,7 +90,7 @@ export interface PendingOrderRef {
   readonly expiresAt: Date;
 }
 
-/** Pending orders whose payable window has passed, oldest first: each needs reconcileOrder. */
+/** Pending orders whose payable window has passed (never-asked first, then least recently asked): each needs reconcileOrder. */
 export async function findPendingOrdersPastValidity(limit = 100): Promise<PendingOrderRef[]> {
   return (await pendingOrdersPastValidity(limit)).map((order) => ({ orderId: order.id, channel: order.channel, expiresAt: order.expires_at }));
 }

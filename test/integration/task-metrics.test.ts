@@ -65,7 +65,7 @@ describe('one metrics line per finished task', () => {
     expect(declared).toEqual(expect.arrayContaining([{ Name: 'VendorCost', Unit: 'None' }, { Name: 'VendorRunSeconds', Unit: 'Seconds' }]));
   });
 
-  it('reports no VendorCost when RunningHub gave only a run time', async () => {
+  it('writes a run time as VendorRunSeconds and no VendorCost when there is no cost', async () => {
     const { taskId } = await processingTask('basic_clean');
 
     await completeTask(taskId, ['output/x/result.jpg'], { finishedBy: 'create', vendorRunSeconds: 5 });
