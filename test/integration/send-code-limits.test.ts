@@ -68,11 +68,11 @@ const shapes = [
     call: (call: ApiCall, forged: string) => sendCode.handler(awsHttpEvent({ ...call, headers: { 'x-scf-remote-addr': forged, 'x-forwarded-for': forged } }), { awsRequestId: 'r' } as Context),
   },
   {
-    // requestContext.sourceIp as observed on some Function URL events and on API Gateway events
-    name: 'SCF with requestContext',
+    // An API Gateway event: the gateway's requestContext.sourceIp; every header is the client's own
+    name: 'SCF API Gateway event',
     call: (call: ApiCall, forged: string) => {
       const event = scfUrlEvent(call);
-      return sendCode.main_handler({ ...event, headers: { ...event.headers, 'x-scf-remote-addr': forged }, requestContext: { sourceIp: call.sourceIp ?? '' } }, {});
+      return sendCode.main_handler({ ...event, headers: { ...event.headers, 'x-scf-remote-addr': forged }, requestContext: { serviceId: 'service-f94sy04v', sourceIp: call.sourceIp ?? '' } }, {});
     },
   },
 ];
