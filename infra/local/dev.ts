@@ -11,6 +11,9 @@ if (existsSync(`${projectRoot}/.env`)) process.loadEnvFile(`${projectRoot}/.env`
 const sandboxPort = Number(process.env.SANDBOX_PORT ?? 3100);
 const apiPort = Number(process.env.API_PORT ?? 3000);
 process.env.APP_ENV ??= 'local';
+// Requests overlap in this one process: Powertools keeps each one's log keys in the gateway's
+// per-request InvokeStore (infra/local/gateway.ts), as on Lambda's multi-concurrency runtime.
+process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '64';
 // The API talks to the sandbox this process starts, whatever port it is on.
 if (!process.env.TENCENT_API_ENDPOINT) process.env.TENCENT_API_ENDPOINT = `http://127.0.0.1:${sandboxPort}`;
 // RunningHub (the sandbox) calls the webhook back on this gateway, whatever port it is on.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { PlatformHandlers } from '../../shared/http/endpoint';
 import { fallbackRoute, findRoute, httpRoutes } from '../../shared/routes';
@@ -117,7 +118,7 @@ function lambdaContext(fn: { name: string; timeoutSeconds: number }, requestId: 
   };
 }
 
-async function serve(options: GatewayOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function serve(options: GatewayOptions, invocations: InvokeStoreBase, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const body = await readBody(request);
   if (body === 'too-large') {
     response.writeHead(413, { 'content-type': 'application/json' }).end('{"message":"Request Entity Too Large"}');
@@ -131,14 +132,24 @@ async function serve(options: GatewayOptions, request: IncomingMessage, response
   const routeKey = route ? `${route.method} ${options.basePath}${route.path}` : '$default';
   const fn = await loadFunction(options.projectRoot, route ? route.file : fallbackRoute.file);
   const event = toHttpApiEvent(request, body, routeKey, match && 'params' in match ? match.params : undefined);
-  const result = await fn.handler(event, lambdaContext(route ?? fallbackRoute, event.requestContext.requestId));
+  const { requestId } = event.requestContext;
+  const result = await invocations.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: requestId }, () => fn.handler(event, lambdaContext(route ?? fallbackRoute, requestId)));
   response.writeHead(result.statusCode, result.headers);
   response.end(result.body);
 }
 
+/**
+ * One Lambda (or SCF) instance serves one request at a time; this gateway serves many at once in one
+ * process. Lambda's multi-concurrency runtime keeps each invocation's state apart with an
+ * InvokeStore (AsyncLocalStorage); the gateway runs each request in one too. Powertools Logger
+ * scopes its keys (user, task) to it when AWS_LAMBDA_MAX_CONCURRENCY is set, which `npm run dev`
+ * does for its own process (infra/local/dev.ts); it is not set here, because the variable would
+ * then reach child processes that have no InvokeStore.
+ */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const invocations = await InvokeStore.getInstanceAsync(true);
   const server: Server = createServer((request, response) => {
-    serve(options, request, response).catch((error: unknown) => {
+    serve(options, invocations, request, response).catch((error: unknown) => {
       console.error('[gateway] function crashed:', error);
       if (!response.headersSent) response.writeHead(502, { 'content-type': 'application/json' });
       response.end('{"message":"Internal Server Error"}');
