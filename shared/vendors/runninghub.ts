@@ -128,9 +128,14 @@ export function runningHubClient(options: RunningHubOptions): RunningHubClient {
       const taskId = /"taskId"\s*:\s*"?(\d{1,32})"?/.exec(raw)?.[1];
       const data = (envelope.data ?? {}) as Record<string, unknown>;
       if (!taskId) throw new VendorError('runninghub', 'UnexpectedResponse', 'create answered without a taskId');
-      if (text(data.taskStatus) === 'FAILED') throw new VendorError('runninghub', 'TASK_FAILED_AT_CREATE', 'create answered taskStatus FAILED');
+      // A run that exists but cannot succeed is cancelled (best effort) so it does not queue or bill for nothing.
+      const refuse = async (code: string, message: string): Promise<VendorError> => {
+        await post('/task/openapi/cancel', { taskId }).catch(() => undefined);
+        return new VendorError('runninghub', code, message);
+      };
+      if (text(data.taskStatus) === 'FAILED') throw await refuse('TASK_FAILED_AT_CREATE', 'create answered taskStatus FAILED');
       const nodeErrors = promptNodeErrors(data.promptTips);
-      if (nodeErrors) throw new VendorError('runninghub', 'NODE_ERRORS', `create answered node_errors for node(s) ${nodeErrors}`);
+      if (nodeErrors) throw await refuse('NODE_ERRORS', `create answered node_errors for node(s) ${nodeErrors}`);
       return { taskId };
     },
 

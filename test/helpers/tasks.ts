@@ -122,6 +122,13 @@ export async function runningHubCalls(vendorTaskId: string): Promise<{ outputsCa
   return { outputsCalls: task.outputsCalls, fileDownloads: task.fileDownloads };
 }
 
+/** How the sandbox's RunningHub runs whose inputs mention `fragment` (e.g. our task id) ended. */
+export async function runningHubOutcomesFor(fragment: string): Promise<(string | null)[]> {
+  const response = await fetch(`${sandboxUrl()}/_sandbox/runninghub/tasks`);
+  const { tasks } = (await response.json()) as { tasks: { outcome: string | null; nodeInfoList: unknown }[] };
+  return tasks.filter((task) => JSON.stringify(task.nodeInfoList).includes(fragment)).map((task) => task.outcome);
+}
+
 /** The bytes behind a URL, for checks on magic numbers (the format is in the bytes, not the name). */
 export async function downloadBytes(url: string): Promise<Buffer> {
   const response = await fetch(url);

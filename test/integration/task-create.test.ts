@@ -6,7 +6,7 @@ import { checkLedgerInvariants } from '../../shared/quota/ledger';
 import { platforms, type Platform } from '../helpers/events';
 import { gifImage, jpegImage, pngImage } from '../helpers/images';
 import { setFaults } from '../helpers/sandbox';
-import { adminCos, balanceOf, downloadBytes, downloadImage, finishRunningHubTask, ledgerKinds, makePollDue, taskRow, uploadInput, uploadKeys } from '../helpers/tasks';
+import { adminCos, balanceOf, downloadBytes, downloadImage, finishRunningHubTask, ledgerKinds, makePollDue, runningHubOutcomesFor, taskRow, uploadInput, uploadKeys } from '../helpers/tasks';
 import { createUser } from '../helpers/users';
 
 afterEach(async () => {
@@ -163,6 +163,8 @@ describe.each(platforms)('POST /task/create on $name', (platform) => {
     expect(read.json.data).toMatchObject({ status: 'failed', errorCode: 3003, resultUrls: null });
     expect(await ledgerKinds(taskId)).toEqual(['hold', 'release']);
     expect(await balanceOf(user.id)).toBe(1);
+    // A run RunningHub accepted but that cannot succeed is cancelled; a full queue made none
+    expect(await runningHubOutcomesFor(taskId)).toEqual(fault === 'node_errors' ? ['cancelled'] : []);
   });
 
   it('retries a full RunningHub queue once and starts the run', async () => {
