@@ -1,13 +1,12 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { logger } from '../../shared/logger';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogLines } from '../helpers/log-lines';
 import { createUser } from '../helpers/users';
 
 /**
  * The local gateway serves requests that overlap in one process, which one Lambda or SCF instance
  * never does; each request's log keys (user, task) must still stay with that request.
  */
-let lines: Record<string, unknown>[] = [];
-const originalWrite = process.stdout.write.bind(process.stdout);
+const logLines = captureLogLines();
 
 beforeAll(() => {
   // As `npm run dev` sets it for its process (infra/local/dev.ts); this file runs in its own process.
@@ -16,27 +15,6 @@ beforeAll(() => {
 
 afterAll(() => {
   delete process.env.AWS_LAMBDA_MAX_CONCURRENCY;
-});
-
-beforeEach(() => {
-  lines = [];
-  logger.setLogLevel('INFO');
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    for (const line of String(chunk).split('\n')) {
-      if (!line.startsWith('{')) continue;
-      try {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        // not a log line
-      }
-    }
-    return originalWrite(chunk, ...(rest as []));
-  }) as typeof process.stdout.write;
-});
-
-afterEach(() => {
-  process.stdout.write = originalWrite;
-  logger.setLogLevel('SILENT');
 });
 
 describe('log keys on the local gateway', () => {
@@ -57,7 +35,7 @@ describe('log keys on the local gateway', () => {
     // Assert: every request line keeps its own keys: the platform and the user who made it
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
     const expectedUser = new Map(answers.map((answer) => [answer.requestId, answer.userId]));
-    const requestLines = lines.filter((line) => line.message === 'request' && expectedUser.has(String(line.requestId)));
+    const requestLines = logLines().filter((line) => line.message === 'request' && expectedUser.has(String(line.requestId)));
     expect(requestLines).toHaveLength(40);
     for (const line of requestLines) {
       expect({ platform: line.platform, userId: line.userId }, `request ${String(line.requestId)}`).toEqual({ platform: 'aws', userId: expectedUser.get(String(line.requestId)) });

@@ -1,35 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { execute, withTransaction } from '../../shared/db/pool';
-import { logger } from '../../shared/logger';
 import { checkLedgerInvariants, hold } from '../../shared/quota/ledger';
 import * as callback from '../../functions/task/runninghub-callback';
 import { completeTask, failTask } from '../../shared/tasks/transitions';
 import { platforms } from '../helpers/events';
+import { captureLogLines } from '../helpers/log-lines';
 import { createUser } from '../helpers/users';
 
-/** Captures the structured log lines written while a test runs. */
-let lines: Record<string, unknown>[] = [];
-const originalWrite = process.stdout.write.bind(process.stdout);
-
-beforeEach(() => {
-  lines = [];
-  logger.setLogLevel('INFO');
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    for (const line of String(chunk).split('\n')) {
-      if (!line.startsWith('{')) continue;
-      try {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        // not one of ours
-      }
-    }
-    return originalWrite(chunk, ...(rest as []));
-  }) as typeof process.stdout.write;
-});
+const logLines = captureLogLines();
 
 afterEach(async () => {
-  process.stdout.write = originalWrite;
-  logger.setLogLevel('SILENT');
   expect(await checkLedgerInvariants()).toEqual([]);
 });
 
@@ -49,7 +29,7 @@ async function processingTask(type: 'basic_clean' | 'model_pose12') {
   return { userId: user.id, taskId };
 }
 
-const metricLines = () => lines.filter((line) => line.metric === 'task_finished');
+const metricLines = () => logLines().filter((line) => line.metric === 'task_finished');
 
 describe('one metrics line per finished task', () => {
   it('is written once when a task completes, with type, vendor, outcome, duration, coins and run seconds apart', async () => {
@@ -84,7 +64,7 @@ describe('one metrics line per finished task', () => {
 
     await platform.call(callback, { method: 'POST', path: '/task/runninghub-callback', query: { token }, headers: { 'content-type': 'application/json' }, body: '{"event":"TASK_END"}' });
 
-    const requestLines = lines.filter((line) => line.message === 'request' && line.route === 'task-runninghub-callback');
+    const requestLines = logLines().filter((line) => line.message === 'request' && line.route === 'task-runninghub-callback');
     expect(requestLines).toEqual([expect.objectContaining({ taskId })]);
   });
 
