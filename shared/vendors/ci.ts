@@ -1,5 +1,6 @@
 import type COS from 'cos-nodejs-sdk-v5';
 import { withinVendorTimeout } from '../deadline';
+import { loadOnce } from './load-once';
 import type { CosOptions } from './cos';
 import { VendorError } from './vendor-error';
 
@@ -79,8 +80,7 @@ export function ciError(error: unknown): VendorError {
 }
 
 export function cloudInfinite(options: CosOptions): CloudInfinite {
-  let sdk: Promise<COS> | undefined;
-  const load = async (): Promise<COS> => {
+  const sdk = loadOnce(async (): Promise<COS> => {
     const { default: Cos } = await import('cos-nodejs-sdk-v5');
     return new Cos({
       SecretId: options.secretId,
@@ -91,13 +91,9 @@ export function cloudInfinite(options: CosOptions): CloudInfinite {
       Timeout: options.timeoutMs ?? 30_000,
       KeepAlive: true,
     });
-  };
+  });
   const request = async (key: string, params: { Method: string; Query?: Record<string, string>; Action?: string; Headers?: Record<string, string> }): Promise<Parsed> => {
-    sdk ??= load().catch((error: unknown) => {
-      sdk = undefined;
-      throw error;
-    });
-    const cos = await sdk;
+    const cos = await sdk();
     try {
       // The SDK has one timeout per client; the invocation's deadline is applied around each call.
       const call = cos.request({ Bucket: options.bucket, Region: options.region, Key: key, ...params }) as Promise<Parsed>;

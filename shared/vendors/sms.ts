@@ -2,6 +2,7 @@ import type { sms as SmsSdk } from 'tencentcloud-sdk-nodejs-sms';
 import type { Config } from '../config';
 import { SmsDeliveryError } from '../errors';
 import { logger } from '../logger';
+import { loadOnce } from './load-once';
 import { tencentClientProfile } from './tencent-profile';
 
 /** Sends login codes. The Tencent implementation is the only one; tests point it at the sandbox. */
@@ -13,21 +14,19 @@ type SmsClient = InstanceType<typeof SmsSdk.v20210111.Client>;
 
 /** Tencent Cloud SMS (SendSms 2021-01-11). The SDK is loaded on first send, not at cold start. */
 export function tencentSmsSender(settings: Config): SmsSender {
-  let client: Promise<SmsClient> | undefined;
-  const getClient = async (): Promise<SmsClient> => {
+  const client = loadOnce(async (): Promise<SmsClient> => {
     const { sms } = await import('tencentcloud-sdk-nodejs-sms');
     return new sms.v20210111.Client({
       credential: { secretId: settings.TENCENT_SECRET_ID, secretKey: settings.TENCENT_SECRET_KEY },
       region: settings.TENCENT_REGION,
       profile: tencentClientProfile(settings.TENCENT_API_ENDPOINT),
     });
-  };
+  });
   return {
     async sendLoginCode(phone, code, ttlMinutes) {
-      client ??= getClient();
       let response;
       try {
-        response = await (await client).SendSms({
+        response = await (await client()).SendSms({
           PhoneNumberSet: [`+86${phone}`],
           SmsSdkAppId: settings.SMS_SDK_APP_ID,
           SignName: settings.SMS_SIGN_NAME,

@@ -1,5 +1,6 @@
 import type { sts as StsSdk } from 'tencentcloud-sdk-nodejs-sts';
 import { VendorError } from './vendor-error';
+import { loadOnce } from './load-once';
 import { tencentClientProfile } from './tencent-profile';
 
 /** Temporary keys from Tencent STS GetFederationToken (vendors.md §4). */
@@ -27,25 +28,20 @@ type StsClient = InstanceType<typeof StsSdk.v20180813.Client>;
 
 /** tencentcloud-sdk-nodejs-sts, loaded on first use (TC3 signing, endpoint override for the sandbox). */
 export function tencentStsIssuer(options: StsOptions): FederationTokenIssuer {
-  let client: Promise<StsClient> | undefined;
-  const load = async (): Promise<StsClient> => {
+  const client = loadOnce(async (): Promise<StsClient> => {
     const { sts } = await import('tencentcloud-sdk-nodejs-sts');
     return new sts.v20180813.Client({
       credential: { secretId: options.secretId, secretKey: options.secretKey },
       region: options.region,
       profile: tencentClientProfile(options.endpoint),
     });
-  };
+  });
   return {
     async issue({ name, policy, durationSeconds }) {
-      client ??= load().catch((error: unknown) => {
-        client = undefined;
-        throw error;
-      });
       let response;
       try {
         // The Policy parameter is URL-encoded JSON; the service decodes it (sts_models.d.ts).
-        response = await (await client).GetFederationToken({ Name: name, Policy: encodeURIComponent(JSON.stringify(policy)), DurationSeconds: durationSeconds });
+        response = await (await client()).GetFederationToken({ Name: name, Policy: encodeURIComponent(JSON.stringify(policy)), DurationSeconds: durationSeconds });
       } catch (error) {
         const failure = error as { code?: string; message?: string };
         throw new VendorError('sts', failure.code ?? 'NetworkError', failure.message ?? 'GetFederationToken failed');
