@@ -5,7 +5,7 @@ import * as sts from '../../functions/media/sts';
 import { execute, select } from '../../shared/db/pool';
 import { mintTaskId } from '../../shared/media/keys';
 import { findUserById } from '../../shared/users';
-import type { Platform } from './events';
+import type { ApiCall, Platform } from './events';
 import type { UploadKeys } from '../../shared/media/sts';
 
 /**
@@ -147,4 +147,19 @@ export async function downloadImage(url: string): Promise<{ format: 'jpeg' | 'pn
   }
   const image = PNG.sync.read(bytes);
   return { format: 'png', width: image.width, height: image.height };
+}
+
+/**
+ * RunningHub's TASK_END webhook as it reaches POST /task/runninghub-callback: the task's token in
+ * the query, the vendor's id (as text, 19 digits) and eventData (the /outputs answer as a string).
+ */
+export function runningHubWebhookCall(webhookToken: string, vendorTaskId: string): ApiCall {
+  const eventData = JSON.stringify({ code: 0, msg: 'success', data: [] });
+  return {
+    method: 'POST',
+    path: '/task/runninghub-callback',
+    query: { token: webhookToken },
+    headers: { 'content-type': 'application/json' },
+    body: `{"event":"TASK_END","taskId":"${vendorTaskId}","eventData":${JSON.stringify(eventData)}}`,
+  };
 }

@@ -24,7 +24,7 @@ import { jpegImage } from '../helpers/images';
 import { expireOrder, insertOrder, ledgerEntries, orderState, sandboxPay, sandboxTrade } from '../helpers/payments';
 import { setFaults } from '../helpers/sandbox';
 import { seedStuckTasks } from '../helpers/stuck-tasks';
-import { balanceOf, finishRunningHubTask, ledgerKinds, makePollDue, taskRow, uploadInput } from '../helpers/tasks';
+import { balanceOf, finishRunningHubTask, ledgerKinds, makePollDue, runningHubWebhookCall, taskRow, uploadInput } from '../helpers/tasks';
 import { createUser } from '../helpers/users';
 
 /** Overdue tasks here never have a vendor task id, so no vendor call is made. */
@@ -464,15 +464,7 @@ describe('sweeper races on a finishing RunningHub task', () => {
     if (!platform) throw new Error('no platform');
     // Arrange
     const { user, token, taskId, webhookToken, vendorTaskId } = await overdueAtVendor(outcome);
-    const eventData = JSON.stringify({ code: 0, msg: 'success', data: [] });
-    const webhook = () =>
-      platform.call(runningHubCallback, {
-        method: 'POST',
-        path: '/task/runninghub-callback',
-        query: { token: webhookToken },
-        headers: { 'content-type': 'application/json' },
-        body: `{"event":"TASK_END","taskId":"${vendorTaskId}","eventData":${JSON.stringify(eventData)}}`,
-      });
+    const webhook = () => platform.call(runningHubCallback, runningHubWebhookCall(webhookToken, vendorTaskId));
     const poll = () => platform.call(getTask, { method: 'GET', path: `/task/${taskId}`, token });
 
     // Act

@@ -9,7 +9,7 @@ import { checkRunningHubTask } from '../../shared/tasks/runninghub';
 import { platforms, type Platform } from '../helpers/events';
 import { jpegImage } from '../helpers/images';
 import { setFaults } from '../helpers/sandbox';
-import { balanceOf, finishRunningHubTask, ledgerKinds, makePollDue, putWithKeys, runningHubCalls, seedInput, taskRow, uploadInput, uploadKeys } from '../helpers/tasks';
+import { balanceOf, finishRunningHubTask, ledgerKinds, makePollDue, putWithKeys, runningHubCalls, runningHubWebhookCall, seedInput, taskRow, uploadInput, uploadKeys } from '../helpers/tasks';
 import { createUser } from '../helpers/users';
 
 /**
@@ -178,15 +178,7 @@ describe('task races', () => {
   it.each(['success', 'fail'] as const)('ends with one outcome when webhooks and polls race (%s)', async (outcome) => {
     // Arrange
     const { user, token, taskId, webhookToken, vendorTaskId } = await finishedAtVendor(outcome);
-    const eventData = JSON.stringify({ code: 0, msg: 'success', data: [] });
-    const webhook = () =>
-      platform.call(callback, {
-        method: 'POST',
-        path: '/task/runninghub-callback',
-        query: { token: webhookToken },
-        headers: { 'content-type': 'application/json' },
-        body: `{"event":"TASK_END","taskId":"${vendorTaskId}","eventData":${JSON.stringify(eventData)}}`,
-      });
+    const webhook = () => platform.call(callback, runningHubWebhookCall(webhookToken, vendorTaskId));
     const poll = () => platform.call(get, { method: 'GET', path: `/task/${taskId}`, token });
 
     // Act
