@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import * as z from 'zod/mini';
-import { authenticate, type Caller } from '../auth/session';
+import { authenticate, verifySession, type Caller, type Session } from '../auth/session';
 import { config } from '../config';
 import { logger } from '../logger';
 import { ValidationError, type FieldIssue } from '../errors';
@@ -12,14 +12,19 @@ import type { HttpRequest, HttpResponse } from './types';
 
 export type { PlatformHandlers } from './handlers';
 
-type AuthMode = 'public' | 'user' | 'admin';
+/**
+ * `user`/`admin`: the caller's user row is read before `run` (one statement). `session`: only the
+ * token is verified; `run` must fold the revocation check into its own statement
+ * (assertSessionCurrent), so a read endpoint costs one round trip.
+ */
+type AuthMode = 'public' | 'session' | 'user' | 'admin';
 type Schema<T> = z.ZodMiniType<T, unknown>;
 
 export interface EndpointInput<TBody, TQuery, TParams, TAuth extends AuthMode> {
   body: TBody;
   query: TQuery;
   params: TParams;
-  caller: TAuth extends 'public' ? undefined : Caller;
+  caller: TAuth extends 'public' ? undefined : TAuth extends 'session' ? Session : Caller;
   request: HttpRequest;
 }
 
@@ -54,6 +59,13 @@ function parseJsonBody(request: HttpRequest): unknown {
   }
 }
 
+async function callerOf(auth: AuthMode, authorization: string | undefined): Promise<Caller | Session | undefined> {
+  if (auth === 'public') return undefined;
+  const caller = auth === 'session' ? await verifySession(authorization, 'user') : await authenticate(authorization, auth);
+  logger.appendKeys({ userId: 'user' in caller ? caller.user.id : caller.userId });
+  return caller;
+}
+
 export function findHttpRoute(name: string): HttpRoute {
   const route = httpRoutes.find((candidate) => candidate.name === name);
   if (!route) throw new Error(`No route named ${name} in shared/routes.ts`);
@@ -81,8 +93,7 @@ export function defineEndpoint<TBody = undefined, TQuery = undefined, TParams = 
       const body = spec.body === 'raw' ? (request.body as TBody) : validate(spec.body, spec.body ? parseJsonBody(request) : undefined, 'body');
       const query = validate(spec.query, request.query, 'query');
       const params = validate(spec.params, request.pathParams, 'path');
-      const caller = (spec.auth === 'public' ? undefined : await authenticate(request.headers.authorization, spec.auth)) as EndpointInput<TBody, TQuery, TParams, TAuth>['caller'];
-      if (caller) logger.appendKeys({ userId: caller.user.id });
+      const caller = (await callerOf(spec.auth, request.headers.authorization)) as EndpointInput<TBody, TQuery, TParams, TAuth>['caller'];
       return toHttpResponse(await spec.run({ body, query, params, caller, request }));
     });
 
