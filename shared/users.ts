@@ -1,18 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { execute, select, type Queryable } from './db/pool';
-import type { Role } from './auth/jwt';
+import { findUserByPhone, insertUserForPhone, type UserRow } from './db/repositories/users';
 
-export interface UserRow {
-  id: string;
-  phone: string;
-  role: Role;
-  token_version: number;
-  member_expires_at: Date | null;
-  quota_balance: number;
-  /** The membership expiry whose quota expiry the ledger has recorded. */
-  quota_expired_through: Date | null;
-  created_at: Date;
-}
+/** Users as the domain sees them; their rows and statements live in shared/db/repositories/users.ts. */
+export { findUserById, findUserByPhone, type Role, type UserRow } from './db/repositories/users';
 
 /** The user as the contract shows it (auth/me, login). Membership is derived, never stored stale. */
 export interface PublicUser {
@@ -23,8 +12,6 @@ export interface PublicUser {
   quota_expireAt: string | null;
   createdAt: string;
 }
-
-const userColumns = 'id, phone, role, token_version, member_expires_at, quota_balance, quota_expired_through, created_at';
 
 export function isMemberAt(user: Pick<UserRow, 'member_expires_at'>, now: Date): boolean {
   return user.member_expires_at !== null && user.member_expires_at.getTime() > now.getTime();
@@ -49,22 +36,11 @@ export function toPublicUser(user: UserRow, now = new Date()): PublicUser {
   };
 }
 
-export async function findUserById(id: string, on?: Queryable): Promise<UserRow | undefined> {
-  const rows = await select<UserRow>(`SELECT ${userColumns} FROM users WHERE id = ?`, [id], on);
-  return rows[0];
-}
-
-export async function findUserByPhone(phone: string, on?: Queryable): Promise<UserRow | undefined> {
-  const rows = await select<UserRow>(`SELECT ${userColumns} FROM users WHERE phone = ?`, [phone], on);
-  return rows[0];
-}
-
 /** Returns the user for a phone, creating it on first login (12 hex characters of id). */
 export async function findOrCreateUserByPhone(phone: string): Promise<UserRow> {
   const existing = await findUserByPhone(phone);
   if (existing) return existing;
-  // INSERT IGNORE: two first logins racing on one phone both end with the single row.
-  await execute('INSERT IGNORE INTO users (id, phone) VALUES (?, ?)', [randomBytes(6).toString('hex'), phone]);
+  await insertUserForPhone(phone);
   const created = await findUserByPhone(phone);
   if (!created) throw new Error('user row missing right after insert');
   return created;

@@ -5,8 +5,8 @@ import { membershipStatus } from '../../shared/payments/status';
 /** GET /membership/status — membership, quota and price; settles overdue pending orders on the way. */
 export const { handler, main_handler } = defineEndpoint({
   route: 'membership-status',
-  auth: 'user',
+  auth: 'session',
   async run({ caller }) {
-    return ok(await membershipStatus(caller.user));
+    return ok(await membershipStatus(caller));
   },
 });

@@ -1,7 +1,9 @@
 import { config } from '../../shared/config';
 import { defineTimer } from '../../shared/http/timer';
 import { runSweep, sweepSteps } from '../../shared/ops/sweeper';
-import { orderReconciliation, runningHubLastCheck } from '../../shared/ops/wiring';
+import { runningHubLastCheck } from '../../shared/ops/last-check';
+import { orderReconciliation } from '../../shared/ops/orders';
+import { taskPorts } from '../../shared/wiring/ports';
 
 /**
  * The timeout sweeper, every minute (EventBridge schedule on AWS, SCF timer trigger on Tencent):
@@ -15,5 +17,5 @@ const settings = config();
 export const { handler, main_handler } = defineTimer({
   route: 'ops-sweeper',
   maxBudgetMs: () => settings.SWEEP_TIME_BUDGET_MS,
-  run: ({ deadline }) => runSweep(sweepSteps(settings, { lastCheck: runningHubLastCheck, orders: orderReconciliation(settings.SWEEP_BATCH_SIZE) }), deadline),
+  run: ({ deadline }) => runSweep(sweepSteps(settings, { lastCheck: runningHubLastCheck(taskPorts), orders: orderReconciliation(settings.SWEEP_BATCH_SIZE) }), deadline),
 });

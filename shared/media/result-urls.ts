@@ -1,5 +1,4 @@
 import { camSafeUrlEncode, type ObjectStore } from '../vendors/cos';
-import { taskServices } from '../tasks/services';
 
 export interface ResultUrlOptions {
   /** RESULT_PUBLIC_BASE_URL: a public or CDN origin for results, without a trailing slash. */
@@ -17,10 +16,4 @@ export interface ResultUrlOptions {
 export function resultUrlWith(options: ResultUrlOptions, key: string, now = Date.now()): string {
   if (options.publicBaseUrl) return `${options.publicBaseUrl}/${camSafeUrlEncode(key).replace(/%2F/g, '/')}`;
   return options.store.signedGetUrl(key, options.ttlSeconds, now);
-}
-
-/** resultUrlWith with this instance's settings and COS. */
-export function resultUrl(key: string, now = Date.now()): string {
-  const { settings, store } = taskServices();
-  return resultUrlWith({ publicBaseUrl: settings.RESULT_PUBLIC_BASE_URL, ttlSeconds: settings.RESULT_URL_TTL_SECONDS, store }, key, now);
 }

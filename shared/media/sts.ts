@@ -1,7 +1,7 @@
 import { hitRateLimit } from '../auth/rate-limit';
 import { NotMemberError, ValidationError } from '../errors';
-import { taskServices } from '../tasks/services';
-import { tencentStsIssuer, type FederationTokenIssuer } from '../vendors/sts';
+import type { MediaPorts } from './ports';
+import type { FederationTokenIssuer } from '../vendors/sts';
 import { isMemberAt, type UserRow } from '../users';
 import { inputPrefix, mintTaskId, TASK_ID_PATTERN } from './keys';
 
@@ -37,33 +37,24 @@ export function uploadPolicy(options: { region: string; appId: string; bucket: s
   };
 }
 
-let issuer: FederationTokenIssuer | undefined;
-
-/** STS lives here, not in the task services, so only the media-sts bundle carries its SDK. */
-function stsIssuer(): FederationTokenIssuer {
-  const { settings } = taskServices();
-  issuer ??= tencentStsIssuer({ secretId: settings.TENCENT_SECRET_ID, secretKey: settings.TENCENT_SECRET_KEY, region: settings.TENCENT_REGION, endpoint: settings.TENCENT_API_ENDPOINT });
-  return issuer;
-}
-
 /**
  * Temporary upload keys for `input/{userId}/{taskId}/`, for 15 minutes by default. The task id is
  * the client's (validated) or a new one. Members only: nobody else can create a task, so nobody
  * else needs to store files.
  */
-export async function issueUploadKeys(user: UserRow, requestedTaskId: string | undefined): Promise<UploadKeys> {
+export async function issueUploadKeys(user: UserRow, requestedTaskId: string | undefined, ports: MediaPorts): Promise<UploadKeys> {
   if (requestedTaskId !== undefined && !TASK_ID_PATTERN.test(requestedTaskId)) {
     throw new ValidationError([{ field: 'taskId', message: 'must be task_ followed by 8 to 32 letters or digits' }]);
   }
   if (!isMemberAt(user, new Date())) throw new NotMemberError();
-  const { settings, tasks } = taskServices();
+  const { settings, tasks } = ports;
   await hitRateLimit(`sts-user:${user.id}`, settings.STS_RATE_PER_USER_PER_MINUTE, 60);
 
   const taskId = requestedTaskId ?? mintTaskId();
   const prefix = inputPrefix(user.id, taskId);
   const policy = uploadPolicy({ region: tasks.region, appId: tasks.appId, bucket: tasks.bucket, prefix, maxBytes: settings.UPLOAD_MAX_BYTES });
   // A failing STS is an outage, not the caller's fault: it surfaces as a logged 500.
-  const keys = await stsIssuer().issue({ name: `upload-${user.id}`.slice(0, 32), policy, durationSeconds: settings.STS_DURATION_SECONDS });
+  const keys = await ports.sts.issue({ name: `upload-${user.id}`.slice(0, 32), policy, durationSeconds: settings.STS_DURATION_SECONDS });
   const answer: UploadKeys = {
     credentials: { tmpSecretId: keys.tmpSecretId, tmpSecretKey: keys.tmpSecretKey, sessionToken: keys.sessionToken, expiredTime: keys.expiredTime },
     expiredTime: keys.expiredTime,

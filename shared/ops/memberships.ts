@@ -1,4 +1,5 @@
-import { select, withTransaction } from '../db/pool';
+import { withTransaction } from '../db/pool';
+import { lockUsersDueExpiry } from '../db/repositories/users';
 import { expireIfLapsed } from '../quota/ledger';
 
 /**
@@ -15,14 +16,9 @@ export type MembershipBatchResult = {
 
 export async function expireLapsedMemberships(batchSize: number): Promise<MembershipBatchResult> {
   return withTransaction(async (connection) => {
-    const rows = await select<{ id: string }>(
-      `SELECT id FROM users WHERE membership_expiry_due = 1 AND member_expires_at <= NOW(3)
-        ORDER BY member_expires_at LIMIT ? FOR UPDATE SKIP LOCKED`,
-      [batchSize],
-      connection,
-    );
+    const userIds = await lockUsersDueExpiry(connection, batchSize);
     let expired = 0;
-    for (const row of rows) if (await expireIfLapsed(connection, row.id)) expired += 1;
-    return { done: rows.length < batchSize, expired };
+    for (const userId of userIds) if (await expireIfLapsed(connection, userId)) expired += 1;
+    return { done: userIds.length < batchSize, expired };
   }, { isolation: 'READ COMMITTED' });
 }

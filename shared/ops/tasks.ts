@@ -1,11 +1,11 @@
 import type { PoolConnection } from 'mysql2/promise';
-import { execute, select, withTransaction } from '../db/pool';
+import { withTransaction } from '../db/pool';
+import { lockOverdueTasks, type TaskRow } from '../db/repositories/tasks';
+import { lockFreeUsers } from '../db/repositories/users';
+import { claim, releaseClaim } from '../db/repositories/sweep-claims';
 import { asError } from '../errors';
 import { logger } from '../logger';
-import { failureReasons } from '../tasks/failures';
-import { claim, releaseClaim, unclaimed } from './claims';
-import { releaseMany } from '../quota/ledger';
-import { logTaskMetrics, taskDurationMs } from '../tasks/metrics';
+import { failOverdue, logTimedOut } from '../tasks/lifecycle';
 
 /**
  * Tasks still `processing` after their deadline (tasks.deadline_at, set at creation from the
@@ -14,20 +14,9 @@ import { logTaskMetrics, taskDurationMs } from '../tasks/metrics';
  * overdue task fails with 3002 and its quota hold is released — exactly once, whoever else
  * (client poll, webhook, another sweeper) is looking at the same task.
  */
-export const TIMEOUT_ERROR_CODE = 3002;
-export const TIMEOUT_ERROR_REASON = failureReasons[TIMEOUT_ERROR_CODE];
+export type OverdueTask = TaskRow;
 
-export interface OverdueTask {
-  readonly id: string;
-  readonly userId: string;
-  readonly type: string;
-  readonly vendor: string;
-  readonly vendorTaskId: string | null;
-  readonly vendorCost: string | null;
-  readonly createdAt: Date;
-}
-
-/** What the tasks area provides for the tasks that need a vendor call (wired in shared/ops/wiring.ts). */
+/** What the tasks area provides for the tasks that need a vendor call (wired in shared/ops/last-check.ts). */
 export interface LastCheck {
   /** True when the task can still have a result at its vendor, so it deserves a last check. */
   needsCheck(task: OverdueTask): boolean;
@@ -64,52 +53,6 @@ export type TaskBatchResult = {
   readonly skipped: number;
 };
 
-interface TaskRow {
-  id: string;
-  user_id: string;
-  type: string;
-  vendor: string;
-  vendor_task_id: string | null;
-  vendor_cost: string | null;
-  created_at: Date;
-}
-
-const toTask = (row: TaskRow): OverdueTask => ({
-  id: row.id,
-  userId: row.user_id,
-  type: row.type,
-  vendor: row.vendor,
-  vendorTaskId: row.vendor_task_id,
-  vendorCost: row.vendor_cost,
-  createdAt: row.created_at,
-});
-
-/**
- * failTask's transition (shared/tasks/transitions.ts: the same UPDATE, then the release) for many
- * rows this transaction has already locked, so a batch costs a handful of statements and one
- * commit instead of several per task. Only rows still `processing` change, and only those get a
- * release; the ledger refuses a second release of the same hold anyway (unique (reference, kind)).
- */
-async function failLocked(connection: PoolConnection, tasks: readonly OverdueTask[]): Promise<OverdueTask[]> {
-  if (tasks.length === 0) return [];
-  const result = await execute(
-    `UPDATE tasks SET status = 'failed', error_code = ?, error_reason = ?, finished_at = NOW(3), next_poll_at = NULL
-      WHERE id IN (${tasks.map(() => '?').join(', ')}) AND status = 'processing'`,
-    [TIMEOUT_ERROR_CODE, TIMEOUT_ERROR_REASON, ...tasks.map((task) => task.id)],
-    connection,
-  );
-  // The locking read returned these rows as `processing` and nobody can change them before we
-  // commit, so every one of them must have changed; anything else is a bug, and rolling back is safe.
-  if (result.affectedRows !== tasks.length) throw new Error(`sweeper: expected to fail ${tasks.length} locked tasks, changed ${result.affectedRows}`);
-  const released = await releaseMany(
-    connection,
-    tasks.map((task) => ({ userId: task.userId, reference: task.id })),
-  );
-  // Only a task without an open hold (data from before the ledger) is missing here; nothing to return then.
-  for (const task of tasks) if (!released.has(task.id)) logger.warn('sweeper: failed task had no open hold to release', { taskId: task.id });
-  return [...tasks];
-}
-
 /**
  * Keeps the tasks whose user row this transaction could lock without waiting. A user row locked
  * elsewhere belongs to another sweeper's batch (or a request settling that user's quota); its
@@ -118,11 +61,11 @@ async function failLocked(connection: PoolConnection, tasks: readonly OverdueTas
  * its users until commit), which halves what two overlapping runs get done.
  */
 async function withLockedUsers(connection: PoolConnection, tasks: readonly OverdueTask[]): Promise<OverdueTask[]> {
-  const userIds = [...new Set(tasks.map((task) => task.userId))].sort();
-  if (userIds.length === 0) return [];
-  const locked = await select<{ id: string }>(`SELECT id FROM users WHERE id IN (${userIds.map(() => '?').join(', ')}) FOR UPDATE SKIP LOCKED`, userIds, connection);
-  const lockedIds = new Set(locked.map((row) => row.id));
-  return tasks.filter((task) => lockedIds.has(task.userId));
+  const locked = await lockFreeUsers(
+    connection,
+    tasks.map((task) => task.user_id),
+  );
+  return tasks.filter((task) => locked.has(task.user_id));
 }
 
 /**
@@ -133,14 +76,7 @@ async function withLockedUsers(connection: PoolConnection, tasks: readonly Overd
  */
 export async function sweepOverdueTasks(batchSize: number, deadline: number, lastCheck: LastCheck): Promise<TaskBatchResult> {
   const { failed, toCheck, taken, skipped } = await withTransaction(async (connection) => {
-    const rows = await select<TaskRow>(
-      `SELECT id, user_id, type, vendor, vendor_task_id, vendor_cost, created_at FROM tasks
-        WHERE status = 'processing' AND deadline_at <= NOW(3) AND ${unclaimed('task', 'tasks.id')}
-        ORDER BY deadline_at LIMIT ? FOR UPDATE SKIP LOCKED`,
-      [batchSize],
-      connection,
-    );
-    const tasks = rows.map(toTask);
+    const tasks = await lockOverdueTasks(connection, batchSize);
     const checks = tasks.filter((task) => lastCheck.needsCheck(task));
     const plain = await withLockedUsers(
       connection,
@@ -152,9 +88,10 @@ export async function sweepOverdueTasks(batchSize: number, deadline: number, las
       checks.map((task) => task.id),
     );
     const skipped = tasks.length - checks.length - plain.length;
-    return { failed: await failLocked(connection, plain), toCheck: checks, taken: rows.length, skipped };
+    await failOverdue(connection, plain);
+    return { failed: plain, toCheck: checks, taken: tasks.length, skipped };
   }, { isolation: 'READ COMMITTED' });
-  for (const task of failed) logTimeout(task);
+  for (const task of failed) logTimedOut(task);
 
   let finishedByCheck = 0;
   let busy = 0;
@@ -203,21 +140,6 @@ export async function sweepOverdueTasks(batchSize: number, deadline: number, las
     checkErrors,
     skipped,
   };
-}
-
-/** The metrics line of a task the sweeper timed out. */
-export function logTimeout(task: OverdueTask): void {
-  logTaskMetrics({
-    taskId: task.id,
-    userId: task.userId,
-    type: task.type,
-    vendor: task.vendor,
-    outcome: 'failed',
-    errorCode: TIMEOUT_ERROR_CODE,
-    durationMs: taskDurationMs(task.createdAt),
-    vendorCost: task.vendorCost,
-    finishedBy: 'sweeper',
-  });
 }
 
 /**

@@ -1,4 +1,6 @@
+import { assertSessionCurrent, type Session } from '../auth/session';
 import { config } from '../config';
+import { findUserWithAwaitingOrders } from '../db/repositories/users';
 import { withExpiryApplied } from '../quota/membership';
 import { findUserById, toPublicUser, type PublicUser, type UserRow } from '../users';
 import { reconcileAwaitingOrders } from './reconcile';
@@ -17,12 +19,16 @@ export interface MembershipStatus {
 const dayMs = 86_400_000;
 
 /**
- * The caller's membership: pending orders whose notification is overdue are first settled with
- * their platform (throttled), then expiry is applied on read and recorded in the ledger, and the
- * three shared fields come from toPublicUser, exactly as GET /auth/me derives them.
+ * The caller's membership: one statement reads the session columns, the membership and whether a
+ * pending order's notification is overdue; only then are such orders settled with their platform
+ * (throttled). Expiry is applied on read and recorded in the ledger, and the three shared fields
+ * come from toPublicUser, exactly as GET /auth/me derives them.
  */
-export async function membershipStatus(caller: UserRow): Promise<MembershipStatus> {
-  const credited = await reconcileAwaitingOrders(caller.id);
+export async function membershipStatus(session: Session): Promise<MembershipStatus> {
+  const found = await findUserWithAwaitingOrders(session.userId, config().PAYMENT_QUERY_AFTER_SECONDS);
+  assertSessionCurrent(found?.user, session);
+  const { user: caller, awaitingOrders } = found as { user: UserRow; awaitingOrders: boolean };
+  const credited = awaitingOrders ? await reconcileAwaitingOrders(caller.id) : 0;
   const current = credited > 0 ? ((await findUserById(caller.id)) ?? caller) : caller;
   const now = new Date();
   const user = await withExpiryApplied(current, now);

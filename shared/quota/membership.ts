@@ -1,3 +1,4 @@
+import { assertSessionCurrent, type Session } from '../auth/session';
 import { withTransaction } from '../db/pool';
 import { findUserById, hasUnrecordedExpiry, type UserRow } from '../users';
 import { expireIfLapsed } from './ledger';
@@ -11,4 +12,11 @@ export async function withExpiryApplied(user: UserRow, now = new Date()): Promis
   if (!hasUnrecordedExpiry(user, now)) return user;
   await withTransaction((connection) => expireIfLapsed(connection, user.id));
   return (await findUserById(user.id)) ?? user;
+}
+
+/** The session's user, read once (the read is also the revocation check), with expiry applied. */
+export async function currentUser(session: Session): Promise<UserRow> {
+  const user = await findUserById(session.userId);
+  assertSessionCurrent(user, session);
+  return withExpiryApplied(user as UserRow);
 }

@@ -1,63 +1,49 @@
-import {
-  ContentRejectedError,
-  GarmentNotFoundError,
-  GenerationFailedError,
-  GenerationTimeoutError,
-  ImageProcessingError,
-  type AppError,
-} from '../errors';
-import type { TaskErrorCode } from './transitions';
+import { ContentRejectedError, GarmentNotFoundError, GenerationFailedError, GenerationTimeoutError, ImageProcessingError, type AppError } from '../errors';
 
 /**
- * How a task that already holds quota fails: a code from the contract and the reason stored on the
- * task (what GET /task/{id} shows as errorReason). Every reason says the quota came back, as the
- * contract's own example does ("生成超时,已返还配额").
+ * The one table of task failures: for each code a task can end with, the error a client gets
+ * (class, HTTP status and the contract's user message, shared/errors.ts) and the reason stored on
+ * the task and shown as errorReason. Both are the contract's own words (seeds/000: the error table's
+ * 用户提示 column; 3002's reason is the contract's failed-task example). Vendor detail never goes
+ * here: it is logged and kept in tasks.error_detail (TaskFailure.detail).
  */
+export type TaskErrorCode = 2003 | 3001 | 3002 | 3003 | 4001;
+
+interface FailureEntry {
+  readonly error: new () => AppError;
+  /** errorReason of the failed task. */
+  readonly reason: string;
+}
+
+export const taskFailures = {
+  2003: { error: GarmentNotFoundError, reason: '未检测到服装,请更换图片' },
+  3001: { error: ImageProcessingError, reason: '图像处理失败,请重试' },
+  3002: { error: GenerationTimeoutError, reason: '生成超时,已返还配额' },
+  3003: { error: GenerationFailedError, reason: 'AI服务暂时不可用,请重试' },
+  4001: { error: ContentRejectedError, reason: '内容不符合使用规范,已返还本次次数' },
+} as const satisfies Record<TaskErrorCode, FailureEntry>;
+
+/** How a task that holds quota fails: its code and, for logs and tasks.error_detail only, the vendor's detail. */
 export class TaskFailure extends Error {
   constructor(
     readonly code: TaskErrorCode,
-    readonly reason: string,
-    /** For logs only (vendor code/message); never stored or shown. */
-    readonly detail?: string,
+    readonly detail: string | null = null,
   ) {
-    super(reason);
+    super(`task failure ${code}${detail ? `: ${detail}` : ''}`);
     this.name = 'TaskFailure';
   }
-}
 
-export const failureReasons = {
-  2003: '未检测到服装,已返还配额',
-  3001: '图像处理失败,已返还配额',
-  3002: '生成超时,已返还配额',
-  3003: 'AI生成失败,已返还配额',
-  4001: '内容不符合使用规范,已返还本次次数',
-} as const satisfies Record<TaskErrorCode, string>;
-
-/** A 3003 reason with the vendor's short explanation (node and message, never a traceback). */
-export function generationFailedReason(vendorReason: string): string {
-  const short = vendorReason.replace(/\s+/g, ' ').trim().slice(0, 120);
-  return short ? `${failureReasons[3003]}(${short})` : failureReasons[3003];
+  get reason(): string {
+    return taskFailures[this.code].reason;
+  }
 }
 
 /** The error envelope a client gets for a task failure (DESIGN.md's HTTP status per code). */
 export function errorForCode(code: TaskErrorCode): AppError {
-  switch (code) {
-    case 2003:
-      return new GarmentNotFoundError();
-    case 3001:
-      return new ImageProcessingError();
-    case 3002:
-      return new GenerationTimeoutError();
-    case 3003:
-      return new GenerationFailedError();
-    case 4001:
-      return new ContentRejectedError();
-  }
+  return new taskFailures[code].error();
 }
-
-const taskErrorCodes: ReadonlySet<number> = new Set(Object.keys(failureReasons).map(Number));
 
 /** A stored error_code as a task failure code (undefined for anything else). */
 export function asTaskErrorCode(value: number | null): TaskErrorCode | undefined {
-  return value !== null && taskErrorCodes.has(value) ? (value as TaskErrorCode) : undefined;
+  return value !== null && value in taskFailures ? (value as TaskErrorCode) : undefined;
 }

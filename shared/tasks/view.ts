@@ -1,5 +1,6 @@
-import { resultUrl } from '../media/result-urls';
-import type { TaskRow, TaskStatus, TaskType } from './repository';
+import type { TaskRow, TaskStatus, TaskType } from '../db/repositories/tasks';
+import { resultUrlWith } from '../media/result-urls';
+import type { TaskPorts } from './ports';
 
 /** The task as the contract shows it (GET /task/{taskId}); failed tasks add errorCode and errorReason. */
 export interface TaskView {
@@ -15,13 +16,21 @@ export interface TaskView {
   errorReason?: string;
 }
 
-export function taskView(task: TaskRow, now = Date.now()): TaskView {
+/** Download URLs of results: signed COS GETs, or a public origin (shared/media/result-urls.ts). */
+export type ResultUrls = (key: string) => string;
+
+export function resultUrls(ports: Pick<TaskPorts, 'settings' | 'store'>, now = Date.now()): ResultUrls {
+  const options = { publicBaseUrl: ports.settings.RESULT_PUBLIC_BASE_URL, ttlSeconds: ports.settings.RESULT_URL_TTL_SECONDS, store: ports.store };
+  return (key) => resultUrlWith(options, key, now);
+}
+
+export function taskView(task: TaskRow, urls: ResultUrls): TaskView {
   const view: TaskView = {
     id: task.id,
     type: task.type,
     status: task.status,
     inputUrl: task.input_key,
-    resultUrls: task.status === 'done' && task.result_keys ? task.result_keys.map((key) => resultUrl(key, now)) : null,
+    resultUrls: task.status === 'done' && task.result_keys ? task.result_keys.map(urls) : null,
     params: task.params,
     createdAt: task.created_at.toISOString(),
     updatedAt: task.updated_at.toISOString(),
@@ -33,13 +42,19 @@ export function taskView(task: TaskRow, now = Date.now()): TaskView {
   return view;
 }
 
+export interface TaskSummary {
+  taskId: string;
+  status: TaskStatus;
+  createdAt: string;
+}
+
 /** What POST /task/create answers (the contract's three fields). */
-export function taskSummary(task: Pick<TaskRow, 'id' | 'status' | 'created_at'>): { taskId: string; status: TaskStatus; createdAt: string } {
+export function taskSummary(task: Pick<TaskRow, 'id' | 'status' | 'created_at'>): TaskSummary {
   return { taskId: task.id, status: task.status, createdAt: task.created_at.toISOString() };
 }
 
 /** One entry of GET /task/list; the thumbnail is the first result. */
-export function taskListItem(task: TaskRow, now = Date.now()): { id: string; type: TaskType; status: TaskStatus; thumbnail: string | null; createdAt: string } {
+export function taskListItem(task: TaskRow, urls: ResultUrls): { id: string; type: TaskType; status: TaskStatus; thumbnail: string | null; createdAt: string } {
   const first = task.status === 'done' ? task.result_keys?.[0] : undefined;
-  return { id: task.id, type: task.type, status: task.status, thumbnail: first ? resultUrl(first, now) : null, createdAt: task.created_at.toISOString() };
+  return { id: task.id, type: task.type, status: task.status, thumbnail: first ? urls(first) : null, createdAt: task.created_at.toISOString() };
 }

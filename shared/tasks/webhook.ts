@@ -1,18 +1,19 @@
+import { findTask, findTaskByWebhookToken, type TaskStatus } from '../db/repositories/tasks';
 import { NotFoundError } from '../errors';
 import { logger } from '../logger';
-import { findTask, findTaskByWebhookToken, type TaskStatus } from './repository';
-import { checkRunningHubTask } from './runninghub';
+import { advanceTask } from './lifecycle';
+import type { TaskPorts } from './ports';
 import { isWebhookToken } from './schemas';
 
 /**
  * POST /task/runninghub-callback?token=…: RunningHub's TASK_END webhook. It is unsigned
  * (vendors.md §1.10), so it is only a hint: the token (256 random bits, one per task) picks the
  * task, and the outcome always comes from re-asking /outputs — exactly what a poll does, minus
- * the throttle. Deliveries repeat; every repeat is a no-op once the task is settled.
- * Answers the task's status, or `retry` when the vendor could not be asked yet (a non-2xx makes
- * RunningHub deliver again).
+ * the throttle (shared/tasks/lifecycle.ts advanceTask). Deliveries repeat; every repeat is a no-op
+ * once the task is settled. Answers the task's status, or `retry` when the vendor could not be
+ * asked yet or the create request has not stored the vendor's id (a non-2xx makes RunningHub deliver again).
  */
-export async function handleRunningHubCallback(token: string, body: Buffer): Promise<TaskStatus | 'retry'> {
+export async function handleRunningHubCallback(token: string, body: Buffer, ports: TaskPorts): Promise<TaskStatus | 'retry'> {
   const task = isWebhookToken(token) ? await findTaskByWebhookToken(token) : undefined;
   if (!task) throw new NotFoundError();
   // From here on every log line of this delivery names its task, as task create and get do.
@@ -22,8 +23,8 @@ export async function handleRunningHubCallback(token: string, body: Buffer): Pro
   const claimed = /"taskId"\s*:\s*"?(\d{1,32})"?/.exec(body.toString('utf8'))?.[1];
   if (claimed && task.vendor_task_id && claimed !== task.vendor_task_id) throw new NotFoundError();
   if (task.status !== 'processing') return task.status;
-  const outcome = await checkRunningHubTask(task, { force: true, finishedBy: 'webhook' });
-  // not-started: the create request has not stored the vendor's id yet; error: vendor unreachable.
-  if (outcome === 'not-started' || outcome === 'error') return 'retry';
+  if (task.vendor_task_id === null) return 'retry';
+  const outcome = await advanceTask(task, 'webhook', ports);
+  if (outcome === 'unreachable') return 'retry';
   return (await findTask(task.id))?.status ?? task.status;
 }

@@ -50,7 +50,8 @@ export async function seedStuckTasks(options: { users: number; tasks: number; ov
   await insertRows(
     'users',
     ['id', 'phone', 'member_expires_at', 'quota_balance'],
-    userIds.map((userId, i) => [userId, `13${String(phoneBase + i).padStart(9, '0')}`, new Date(Date.now() + 30 * 86_400_000), granted - (holdsPerUser.get(userId) ?? 0)]),
+    // Balance 0: the ledger rows below post themselves (trigger quota_ledger_post, migration 009).
+    userIds.map((userId, i) => [userId, `13${String(phoneBase + i).padStart(9, '0')}`, new Date(Date.now() + 30 * 86_400_000), 0]),
   );
   // Each grant is for a paid order (checkLedgerInvariants), as when the member bought it.
   await insertRows(

@@ -118,7 +118,9 @@ describe.each(platforms)('POST /task/create on $name', (platform) => {
     const failed = await pollUntilSettled(platform, token, taskId);
 
     // Assert
-    expect(failed.json.data).toMatchObject({ status: 'failed', errorCode: 3003, errorReason: expect.stringContaining('已返还配额'), resultUrls: null });
+    // The contract's message only: the vendor's reason stays in tasks.error_detail and the logs.
+    expect(failed.json.data).toMatchObject({ status: 'failed', errorCode: 3003, errorReason: 'AI服务暂时不可用,请重试', resultUrls: null });
+    expect((await select<{ error_detail: string }>('SELECT error_detail FROM tasks WHERE id = ?', [taskId]))[0]?.error_detail).toMatch(/^runninghub: /);
     expect(await ledgerKinds(taskId)).toEqual(['hold', 'release']);
     expect(await balanceOf(user.id)).toBe(2);
   });

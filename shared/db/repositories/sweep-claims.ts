@@ -1,5 +1,5 @@
 import type { PoolConnection } from 'mysql2/promise';
-import { execute, type Queryable } from '../db/pool';
+import { execute, type Queryable } from '../pool';
 
 /**
  * Short-lived claims (table sweep_claims) for work the sweeper must do outside a transaction — the
@@ -8,15 +8,12 @@ import { execute, type Queryable } from '../db/pool';
  * LOCKED, so two runs cannot claim the same subject; it lapses by itself after CLAIM_SECONDS.
  * Claims only prevent duplicate vendor calls: the outcome is still decided by a conditional UPDATE.
  */
-export const CLAIM_SECONDS = 120;
+// Shorter than one sweeper period (1 minute, shared/routes.ts): a run that died holding claims
+// delays those tasks by one run at most (bounded settlement, shared/tasks/lifecycle.ts).
+export const CLAIM_SECONDS = 50;
 
 /** Only overdue tasks so far; orders are claimed on their own row (orders.last_queried_at, shared/payments). */
 export type ClaimKind = 'task';
-
-/** SQL fragment: true when `subjectColumn` has no live claim of `kind` (use inside the candidate query). */
-export function unclaimed(kind: ClaimKind, subjectColumn: string): string {
-  return `NOT EXISTS (SELECT 1 FROM sweep_claims c WHERE c.kind = '${kind}' AND c.subject = ${subjectColumn} AND c.claimed_until > NOW(3))`;
-}
 
 export async function claim(connection: PoolConnection, kind: ClaimKind, subjects: readonly string[], seconds = CLAIM_SECONDS): Promise<void> {
   if (subjects.length === 0) return;

@@ -1,0 +1,277 @@
+import type { PoolConnection } from 'mysql2/promise';
+import { execute, select, sqlFlag, type Queryable } from '../pool';
+import { userColumnsOf, userFromJoined, type UserRow } from './users';
+
+/**
+ * Rows of `tasks` (migrations 004, 006, 009) and every statement on that table. The state changes
+ * are called only by shared/tasks/lifecycle.ts; each is one conditional UPDATE, and the trigger
+ * tasks_settle_hold (migration 009) writes the hold's confirm or release in the same statement.
+ * No statement here reads `users` while writing `tasks` (a trigger may not change a table its
+ * statement reads, error 1442).
+ */
+export type TaskType = 'basic_clean' | 'model_pose12';
+export type TaskStatus = 'processing' | 'done' | 'failed';
+export type TaskVendor = 'ci' | 'runninghub';
+
+export interface TaskRow {
+  id: string;
+  user_id: string;
+  type: TaskType;
+  status: TaskStatus;
+  input_key: string;
+  params: Record<string, string>;
+  result_keys: string[] | null;
+  error_code: number | null;
+  error_reason: string | null;
+  vendor: TaskVendor;
+  vendor_task_id: string | null;
+  vendor_cost: string | null;
+  webhook_token: string | null;
+  created_at: Date;
+  updated_at: Date;
+  /** Computed by the database (one clock for every instance): past deadline_at. */
+  overdue: boolean;
+  /** Computed by the database: next_poll_at reached — a vendor check may run, or a lapsed start lease may be taken. */
+  poll_due: boolean;
+}
+
+type RawTaskRow = Omit<TaskRow, 'params' | 'result_keys' | 'overdue' | 'poll_due' | 'error_code'> & {
+  params: unknown;
+  result_keys: unknown;
+  error_code: number | string | null;
+  overdue: number | string;
+  poll_due: number | string;
+};
+
+const taskColumnList = [
+  'id',
+  'user_id',
+  'type',
+  'status',
+  'input_key',
+  'params',
+  'result_keys',
+  'error_code',
+  'error_reason',
+  'vendor',
+  'vendor_task_id',
+  'vendor_cost',
+  'webhook_token',
+  'created_at',
+  'updated_at',
+];
+
+/** The task columns through an alias (`t`), plus the two flags computed on the database's clock. */
+export const taskColumnsOf = (alias: string): string =>
+  [
+    ...taskColumnList.map((column) => `${alias}.${column}`),
+    `${alias}.deadline_at <= NOW(3) AS overdue`,
+    `(${alias}.next_poll_at IS NULL OR ${alias}.next_poll_at <= NOW(3)) AS poll_due`,
+  ].join(', ');
+
+export const taskColumns = taskColumnsOf('tasks');
+
+/** MySQL returns JSON columns parsed, MariaDB (JSON = LONGTEXT) as text: accept both. */
+function json(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return null;
+  }
+}
+
+export function toTaskRow(raw: RawTaskRow): TaskRow {
+  const params = json(raw.params);
+  const resultKeys = json(raw.result_keys);
+  return {
+    id: raw.id,
+    user_id: raw.user_id,
+    type: raw.type,
+    status: raw.status,
+    input_key: raw.input_key,
+    params: typeof params === 'object' && params !== null ? (params as Record<string, string>) : {},
+    result_keys: Array.isArray(resultKeys) ? resultKeys.map(String) : null,
+    error_code: raw.error_code === null ? null : Number(raw.error_code),
+    error_reason: raw.error_reason,
+    vendor: raw.vendor,
+    vendor_task_id: raw.vendor_task_id,
+    vendor_cost: raw.vendor_cost,
+    webhook_token: raw.webhook_token,
+    created_at: raw.created_at,
+    updated_at: raw.updated_at,
+    overdue: sqlFlag(raw.overdue),
+    poll_due: sqlFlag(raw.poll_due),
+  };
+}
+
+export async function findTask(id: string, on?: Queryable): Promise<TaskRow | undefined> {
+  const [row] = await select<RawTaskRow>(`SELECT ${taskColumns} FROM tasks WHERE id = ?`, [id], on);
+  return row && toTaskRow(row);
+}
+
+export async function findTaskByWebhookToken(token: string): Promise<TaskRow | undefined> {
+  const [row] = await select<RawTaskRow>(`SELECT ${taskColumns} FROM tasks WHERE webhook_token = ?`, [token]);
+  return row && toTaskRow(row);
+}
+
+/**
+ * One statement: the user's row (for the session check and the membership) and their task with
+ * this id, if any. Another user's task reads as missing. Undefined when the user is gone.
+ */
+export async function findUserAndTask(userId: string, taskId: string): Promise<{ user: UserRow; task: TaskRow | undefined } | undefined> {
+  const [row] = await select<Record<string, unknown>>(
+    `SELECT ${userColumnsOf('u')}, ${taskColumnsOf('t')}
+       FROM users u LEFT JOIN tasks t ON t.id = ? AND t.user_id = u.id
+      WHERE u.id = ?`,
+    [taskId, userId],
+  );
+  if (!row) return undefined;
+  return { user: userFromJoined(row), task: row.id === null ? undefined : toTaskRow(row as unknown as RawTaskRow) };
+}
+
+export interface NewTask {
+  id: string;
+  userId: string;
+  type: TaskType;
+  inputKey: string;
+  params: Record<string, string>;
+  vendor: TaskVendor;
+  webhookToken: string | null;
+  deadlineSeconds: number;
+  /** Set by the caller so the answer needs no re-read (the database's own clock decides deadlines). */
+  createdAt: Date;
+  /** The creating request's start lease: until then nobody else starts the vendor work. */
+  startLeaseSeconds: number;
+}
+
+export async function insertTask(connection: PoolConnection, task: NewTask): Promise<void> {
+  await execute(
+    `INSERT INTO tasks (id, user_id, type, status, input_key, params, vendor, webhook_token, deadline_at, next_poll_at, created_at, updated_at)
+     VALUES (?, ?, ?, 'processing', ?, ?, ?, ?, NOW(3) + INTERVAL ? SECOND, NOW(3) + INTERVAL ? SECOND, ?, ?)`,
+    [task.id, task.userId, task.type, task.inputKey, JSON.stringify(task.params), task.vendor, task.webhookToken, task.deadlineSeconds, task.startLeaseSeconds, task.createdAt, task.createdAt],
+    connection,
+  );
+}
+
+const changed = (result: { affectedRows: number }): boolean => result.affectedRows > 0;
+
+/**
+ * Takes the start lease of a task whose creator's lease lapsed before its vendor work started
+ * (the request died, or its commit's answer was lost): whoever wins starts it.
+ */
+export async function takeStartLease(id: string, leaseSeconds: number): Promise<boolean> {
+  return changed(
+    await execute(
+      `UPDATE tasks SET next_poll_at = NOW(3) + INTERVAL ? SECOND
+        WHERE id = ? AND status = 'processing' AND vendor_task_id IS NULL AND next_poll_at <= NOW(3) AND deadline_at > NOW(3)`,
+      [leaseSeconds, id],
+    ),
+  );
+}
+
+/** Records the vendor's task id; the first outputs check is due one interval later. */
+export async function setVendorTask(id: string, vendorTaskId: string, pollIntervalSeconds: number): Promise<boolean> {
+  return changed(
+    await execute(`UPDATE tasks SET vendor_task_id = ?, next_poll_at = NOW(3) + INTERVAL ? SECOND WHERE id = ? AND status = 'processing'`, [vendorTaskId, pollIntervalSeconds, id]),
+  );
+}
+
+/**
+ * The poll throttle: claims the right to ask the vendor now, at most once per interval per task,
+ * whichever instance asks. Concurrent polls race on this one conditional update; one wins.
+ */
+export async function claimPoll(id: string, intervalSeconds: number): Promise<boolean> {
+  return changed(
+    await execute(
+      `UPDATE tasks SET next_poll_at = NOW(3) + INTERVAL ? SECOND
+        WHERE id = ? AND status = 'processing' AND (next_poll_at IS NULL OR next_poll_at <= NOW(3))`,
+      [intervalSeconds, id],
+    ),
+  );
+}
+
+/**
+ * The finishing lease: whoever saw the vendor succeed takes it before copying frames, so a poll
+ * and a webhook that both saw success copy once. A lease pushes next_poll_at beyond one poll
+ * interval, which is how a second taker (and every poll) sees it is held. It never reaches past
+ * the deadline by more than `graceSeconds`, so a holder that dies delays settlement by at most
+ * that (shared/tasks/lifecycle.ts, "bounded settlement").
+ */
+export async function takeFinishLease(id: string, intervalSeconds: number, leaseSeconds: number, graceSeconds: number): Promise<boolean> {
+  return changed(
+    await execute(
+      `UPDATE tasks SET next_poll_at = LEAST(NOW(3) + INTERVAL ? SECOND, GREATEST(deadline_at, NOW(3)) + INTERVAL ? SECOND)
+        WHERE id = ? AND status = 'processing' AND (next_poll_at IS NULL OR next_poll_at <= NOW(3) + INTERVAL ? SECOND)`,
+      [leaseSeconds, graceSeconds, id, intervalSeconds],
+    ),
+  );
+}
+
+/** Gives a lease back after a failed copy, so the next poll retries soon. */
+export async function reopenPoll(id: string, intervalSeconds: number): Promise<void> {
+  await execute(`UPDATE tasks SET next_poll_at = NOW(3) + INTERVAL ? SECOND WHERE id = ? AND status = 'processing'`, [intervalSeconds, id]);
+}
+
+/** processing → done with its result keys (the trigger confirms the hold). True when this call changed it. */
+export async function markDone(id: string, userId: string, resultKeys: readonly string[], vendorCost: string | null): Promise<boolean> {
+  return changed(
+    await execute(
+      `UPDATE tasks SET status = 'done', result_keys = ?, vendor_cost = COALESCE(?, vendor_cost), finished_at = NOW(3), next_poll_at = NULL
+        WHERE id = ? AND user_id = ? AND status = 'processing'`,
+      [JSON.stringify(resultKeys), vendorCost, id, userId],
+    ),
+  );
+}
+
+export interface FailureColumns {
+  readonly code: number;
+  /** What the user sees (errorReason): one of the contract's messages. */
+  readonly reason: string;
+  /** Internal: the vendor's code and message, never shown. */
+  readonly detail: string | null;
+}
+
+const limit255 = (value: string | null): string | null => (value === null ? null : value.slice(0, 255));
+
+/**
+ * processing → failed (the trigger releases the hold). True when this call changed it.
+ * `onlyIfLeaseLapsed`: only while no lease is held (next_poll_at reached).
+ */
+export async function markFailed(id: string, userId: string, failure: FailureColumns, options: { onlyIfLeaseLapsed?: boolean } = {}): Promise<boolean> {
+  return changed(
+    await execute(
+      `UPDATE tasks SET status = 'failed', error_code = ?, error_reason = ?, error_detail = ?, finished_at = NOW(3), next_poll_at = NULL
+        WHERE id = ? AND user_id = ? AND status = 'processing' ${options.onlyIfLeaseLapsed ? 'AND (next_poll_at IS NULL OR next_poll_at <= NOW(3))' : ''}`,
+      [failure.code, limit255(failure.reason), limit255(failure.detail), id, userId],
+    ),
+  );
+}
+
+/** Many rows this transaction has locked, processing → failed in one statement (one release each, by the trigger). */
+export async function markManyFailed(connection: PoolConnection, ids: readonly string[], failure: FailureColumns): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await execute(
+    `UPDATE tasks SET status = 'failed', error_code = ?, error_reason = ?, error_detail = ?, finished_at = NOW(3), next_poll_at = NULL
+      WHERE id IN (${ids.map(() => '?').join(', ')}) AND status = 'processing'`,
+    [failure.code, limit255(failure.reason), limit255(failure.detail), ...ids],
+    connection,
+  );
+  return result.affectedRows;
+}
+
+/**
+ * Up to `limit` overdue processing tasks nobody holds (FOR UPDATE SKIP LOCKED) and no sweeper has a
+ * live claim on (shared/db/repositories/sweep-claims.ts), oldest deadline first.
+ */
+export async function lockOverdueTasks(connection: PoolConnection, limit: number): Promise<TaskRow[]> {
+  const rows = await select<RawTaskRow>(
+    `SELECT ${taskColumns} FROM tasks
+      WHERE status = 'processing' AND deadline_at <= NOW(3)
+        AND NOT EXISTS (SELECT 1 FROM sweep_claims c WHERE c.kind = 'task' AND c.subject = tasks.id AND c.claimed_until > NOW(3))
+      ORDER BY deadline_at LIMIT ? FOR UPDATE SKIP LOCKED`,
+    [limit],
+    connection,
+  );
+  return rows.map(toTaskRow);
+}
