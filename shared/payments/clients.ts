@@ -1,8 +1,8 @@
 import { config, type Config } from '../config';
-import { ALIPAY_PRODUCTION_GATEWAY, createAlipay, type Alipay } from './alipay';
-import { readPrivateKey, readPublicKey, readPublicKeyMap } from './keys';
-import { createWechatOAuth, WECHAT_OAUTH_PRODUCTION_URL, type WechatOAuth } from './wechat-oauth';
-import { createWechatPay, WECHAT_PAY_PRODUCTION_URL, type WechatPay } from './wechat-pay';
+import { ALIPAY_PRODUCTION_GATEWAY, createAlipay, type Alipay } from '../vendors/alipay';
+import { readPrivateKey, readPublicKey, readPublicKeyMap } from '../vendors/payment-keys';
+import { createWechatOAuth, WECHAT_OAUTH_PRODUCTION_URL, type WechatOAuth } from '../vendors/wechat-oauth';
+import { createWechatPay, WECHAT_PAY_PRODUCTION_URL, type WechatPay } from '../vendors/wechat-pay';
 
 /**
  * The payment platform clients of this function instance, each built on first use (keys parsed

@@ -2,8 +2,8 @@ import { asError } from '../errors';
 import { logger } from '../logger';
 import { paymentClients } from './clients';
 import { securityEvent, settleReport, type Settlement } from './settlement';
-import type { Channel } from './types';
-import { wechatReport } from './wechat-pay';
+import type { Channel } from '../vendors/payment-types';
+import { wechatReport } from '../vendors/wechat-pay';
 
 /**
  * POST /membership/payment-callback: one URL for both platforms (WeChat's notify_url may not carry

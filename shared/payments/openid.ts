@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { ValidationError, WechatAuthError } from '../errors';
 import { logger } from '../logger';
 import { paymentClients } from './clients';
-import { PlatformError } from './types';
+import { PlatformError } from '../vendors/payment-types';
 
 /** GET /auth/wechat/openid?code=…: a WeChat OAuth code (snsapi_base) exchanged for the openid JSAPI pay needs. */
 export const openidQuery = z.object({

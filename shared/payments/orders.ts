@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { execute, select, withTransaction, type Queryable } from '../db/pool';
 import { grantMembership } from '../quota/ledger';
-import type { Channel, PayMethod, PayParams, PlatformOrderRequest } from './types';
+import type { Channel, PayMethod, PayParams, PlatformOrderRequest } from '../vendors/payment-types';
 
 /**
  * Orders in the database (shared/db/migrations/003_orders.sql): pending → paid | failed. The only

@@ -4,7 +4,7 @@ import { logger } from '../logger';
 import type { UserRow } from '../users';
 import { paymentClients } from './clients';
 import { markOrderFailed, payParamsOf, platformRequestOf, reserveOrder, savePayParams, type OrderRow } from './orders';
-import { PlatformError, type Channel, type PayMethod, type PayParams } from './types';
+import { PlatformError, type Channel, type PayMethod, type PayParams } from '../vendors/payment-types';
 
 /**
  * POST /membership/purchase: a pending order for the configured product and what the browser needs

@@ -4,7 +4,7 @@ import { logger } from '../logger';
 import { paymentClients } from './clients';
 import { claimQuerySlot, findOrder, markOrderFailed, pendingOrdersAwaitingPayment, pendingOrdersPastValidity, type OrderRow } from './orders';
 import { securityEvent, settleReport } from './settlement';
-import { PlatformError, type Channel, type PlatformReport } from './types';
+import { PlatformError, type Channel, type PlatformReport } from '../vendors/payment-types';
 
 /**
  * Reconciliation: notifications are not guaranteed, so an order is also settled by asking its

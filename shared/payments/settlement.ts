@@ -1,7 +1,7 @@
 import { logger } from '../logger';
 import { paymentClients } from './clients';
 import { creditOrder, findOrder, type OrderRow } from './orders';
-import type { Channel, PlatformReport } from './types';
+import type { Channel, PlatformReport } from '../vendors/payment-types';
 
 /**
  * Applies what a platform verifiably said about an order (a notification or a query answer): the

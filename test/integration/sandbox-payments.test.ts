@@ -12,8 +12,8 @@ import {
   SANDBOX_WECHAT_PAY_PLATFORM_PRIVATE_KEY,
   SANDBOX_WECHAT_PAY_PUBLIC_KEY_ID,
 } from '../../infra/sandbox/payment-keys';
-import { encodeParams, signRequestParams } from '../../shared/payments/alipay';
-import { buildAuthorization } from '../../shared/payments/wechat-pay';
+import { encodeParams, signRequestParams } from '../../shared/vendors/alipay';
+import { buildAuthorization } from '../../shared/vendors/wechat-pay';
 import { sandboxPay } from '../helpers/payments';
 
 /**

@@ -1,8 +1,8 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { encodeParams, parseFormParams, signContent, signedMemberText, signRequestParams, verifyNotificationParams } from '../../shared/payments/alipay';
-import { fenToYuan, yuanToFen } from '../../shared/payments/money';
-import { fromAlipayTime, toAlipayTime, toWechatTime } from '../../shared/payments/time';
+import { encodeParams, parseFormParams, signContent, signedMemberText, signRequestParams, verifyNotificationParams } from '../../shared/vendors/alipay';
+import { fenToYuan, yuanToFen } from '../../shared/vendors/payment-money';
+import { fromAlipayTime, toAlipayTime, toWechatTime } from '../../shared/vendors/payment-time';
 
 const alipay = generateKeyPairSync('rsa', { modulusLength: 2048 });
 

@@ -11,7 +11,7 @@ import {
   SANDBOX_WECHAT_PAY_PUBLIC_KEY_ID,
 } from '../../infra/sandbox/payment-keys';
 import { ConfigError, loadConfig } from '../../shared/config';
-import { KeySettingError, readPrivateKey, readPublicKey, readPublicKeyMap } from '../../shared/payments/keys';
+import { KeySettingError, readPrivateKey, readPublicKey, readPublicKeyMap } from '../../shared/vendors/payment-keys';
 
 /** A self-signed certificate over the sandbox WeChat Pay key (a "platform certificate" stand-in). */
 const PLATFORM_CERTIFICATE = `-----BEGIN CERTIFICATE-----

@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { readPrivateKey } from '../../shared/payments/keys';
+import { readPrivateKey } from '../../shared/vendors/payment-keys';
 import {
   buildAuthorization,
   decryptResource,
@@ -9,7 +9,7 @@ import {
   signSha256Rsa,
   verifyWechatSignature,
   WECHAT_PROBE_SIGNATURE_PREFIX,
-} from '../../shared/payments/wechat-pay';
+} from '../../shared/vendors/wechat-pay';
 
 /**
  * WeChat Pay v3 signatures and resource decryption against fixed vectors (payments.md §1.4, §5.1).

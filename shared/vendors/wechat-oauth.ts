@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { vendorSignal } from '../deadline';
-import { PlatformError } from './types';
+import { PlatformError } from './payment-types';
 
 /**
  * WeChat web OAuth, the step before JSAPI pay: the H5 page inside WeChat is redirected through

@@ -1,9 +1,9 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
 import * as z from 'zod/mini';
 import { vendorSignal } from '../deadline';
-import { fenToYuan, yuanToFen } from './money';
-import { toAlipayTime } from './time';
-import { PlatformError, type PlatformOrderRequest, type PlatformReport } from './types';
+import { fenToYuan, yuanToFen } from './payment-money';
+import { toAlipayTime } from './payment-time';
+import { PlatformError, type PlatformOrderRequest, type PlatformReport } from './payment-types';
 
 /**
  * Alipay (classic gateway, RSA2) with node:crypto and fetch (why no SDK:

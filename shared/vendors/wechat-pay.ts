@@ -1,8 +1,8 @@
 import { createDecipheriv, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import * as z from 'zod/mini';
 import { vendorSignal } from '../deadline';
-import { toWechatTime, unixSeconds } from './time';
-import { PlatformError, type PayParams, type PlatformOrderRequest, type PlatformReport } from './types';
+import { toWechatTime, unixSeconds } from './payment-time';
+import { PlatformError, type PayParams, type PlatformOrderRequest, type PlatformReport } from './payment-types';
 
 /**
  * WeChat Pay API v3 with node:crypto and fetch (why no SDK: docs/decisions/0003-payment-libraries.md).
