@@ -42,6 +42,9 @@ describe.each(platforms)('JWT attacks on $name', (platform) => {
     ['forged admin role', () => signed({ ...claims(), role: 'admin' })],
     ['signed with another secret', async () => new SignJWT(claims()).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('x'.repeat(48)))],
     ['unknown user', () => signed({ ...claims(), sub: '000000000000' })],
+    ['exp 10 years ahead, signed with the real secret', () => signed({ ...claims(), exp: now() + 10 * 365 * 24 * 3600 })],
+    ['a user token living longer than JWT_TTL_SECONDS', () => signed({ ...claims(), exp: now() + config().JWT_TTL_SECONDS + config().JWT_CLOCK_TOLERANCE_SECONDS + 60 })],
+    ['iat in the future', () => signed({ ...claims(), iat: now() + 3600, exp: now() + 7200 })],
   ];
 
   it.each(attacks)('%s → 401 with code 1001', async (_label, makeToken) => {
@@ -51,10 +54,11 @@ describe.each(platforms)('JWT attacks on $name', (platform) => {
   });
 
   it('a tampered payload → 401 with code 1001, though the same claims properly signed pass', async () => {
-    // Arrange: a real user's token with its expiry pushed a year out; only the signature is wrong
+    // Arrange: a real user's token with its expiry pushed a day out (still within the user
+    // lifetime, so the properly signed control passes); only the signature is wrong
     const original = claims();
     const [header, , signature] = (await signed(original)).split('.');
-    const extended = { ...original, exp: original.exp + 365 * 24 * 3600 };
+    const extended = { ...original, exp: original.exp + 24 * 3600 };
     const tampered = `${header}.${b64(extended)}.${signature}`;
 
     // Act
