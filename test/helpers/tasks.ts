@@ -3,7 +3,9 @@ import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import * as sts from '../../functions/media/sts';
 import { execute, select } from '../../shared/db/pool';
+import { findTask, type NewTask, type TaskRow, type TaskType } from '../../shared/db/repositories/tasks';
 import { mintTaskId } from '../../shared/media/keys';
+import { createWithHold, START_LEASE_SECONDS } from '../../shared/tasks/lifecycle';
 import { findUserById } from '../../shared/users';
 import type { ApiCall, Platform } from './events';
 import type { UploadKeys } from '../../shared/media/sts';
@@ -79,6 +81,43 @@ export function sandboxUrl(): string {
   const url = process.env.SANDBOX_URL;
   if (!url) throw new Error('SANDBOX_URL is not set; is this an integration test?');
   return url;
+}
+
+/** A new task of `userId` as POST /task/create would store it (a basic_clean runs at CI, a model_pose12 at RunningHub). */
+export function newTaskOf(userId: string, options: { id?: string; type?: TaskType; deadlineSeconds?: number } = {}): NewTask {
+  const id = options.id ?? mintTaskId();
+  const type = options.type ?? 'basic_clean';
+  return {
+    id,
+    userId,
+    type,
+    inputKey: `input/${userId}/${id}/original.jpg`,
+    params: {},
+    vendor: type === 'basic_clean' ? 'ci' : 'runninghub',
+    webhookToken: null,
+    deadlineSeconds: options.deadlineSeconds ?? 600,
+    startLeaseSeconds: START_LEASE_SECONDS,
+    createdAt: new Date(),
+  };
+}
+
+/**
+ * A processing task holding 1 quota, created through the lifecycle (hold and row in one
+ * transaction, shared/tasks/lifecycle.ts createWithHold), as its row: settle it with completeTask
+ * or failTask and the ledger follows (trigger tasks_settle_hold).
+ */
+export async function heldTask(userId: string, options: { id?: string; type?: TaskType; deadlineSeconds?: number } = {}): Promise<TaskRow> {
+  const task = newTaskOf(userId, options);
+  const created = await createWithHold(task);
+  if (created !== 'created') throw new Error(`task ${task.id} was not created (${created})`);
+  return storedTask(task.id);
+}
+
+/** The stored row of a task that must exist. */
+export async function storedTask(taskId: string): Promise<TaskRow> {
+  const task = await findTask(taskId);
+  if (!task) throw new Error(`no task ${taskId}`);
+  return task;
 }
 
 export async function balanceOf(userId: string): Promise<number | undefined> {

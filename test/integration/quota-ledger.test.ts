@@ -1,9 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { execute, select, withTransaction } from '../../shared/db/pool';
 import { NotMemberError, QuotaExhaustedError } from '../../shared/errors';
-import { checkLedgerInvariants, confirm, expireIfLapsed, grantMembership, hold, release } from '../../shared/quota/ledger';
+import { checkLedgerInvariants, expireIfLapsed, grantMembership, hold } from '../../shared/quota/ledger';
+import { TaskFailure } from '../../shared/tasks/failures';
+import { completeTask, createWithHold, failTask } from '../../shared/tasks/lifecycle';
 import { findUserById } from '../../shared/users';
 import { insertOrder } from '../helpers/payments';
+import { heldTask, ledgerKinds, newTaskOf, storedTask } from '../helpers/tasks';
 import { createUser } from '../helpers/users';
 
 const balanceOf = async (userId: string) => (await findUserById(userId))?.quota_balance;
@@ -34,27 +37,38 @@ describe('quota ledger', () => {
     expect(await balanceOf(user.id)).toBe(100);
   });
 
-  it('holds, confirms once and refuses a release after the confirm', async () => {
+  it('holds once, confirms once and refuses a release after the confirm', async () => {
+    // Arrange: a confirm and a release are the ledger side of a task ending (trigger tasks_settle_hold)
     const { user } = await createUser({ quota: 3 });
-    const task = taskId();
+    const task = newTaskOf(user.id);
 
-    expect(await withTransaction((c) => hold(c, user.id, task))).toBe('held');
-    expect(await withTransaction((c) => hold(c, user.id, task))).toBe('already');
-    expect(await withTransaction((c) => confirm(c, user.id, task))).toBe(true);
-    expect(await withTransaction((c) => confirm(c, user.id, task))).toBe(false);
-    expect(await withTransaction((c) => release(c, user.id, task))).toBe(false);
+    // Act
+    const created = await createWithHold(task);
+    const createdAgain = await createWithHold(task);
+    const heldAgain = await withTransaction((c) => hold(c, user.id, task.id));
+    const row = await storedTask(task.id);
+    const confirmed = await completeTask(row, [`output/${user.id}/${task.id}/result.jpg`], 'poll');
+    const confirmedAgain = await completeTask(row, [`output/${user.id}/${task.id}/result.jpg`], 'webhook');
+    const released = await failTask(row, new TaskFailure(3003), 'sweeper');
 
+    // Assert
+    expect([created, createdAgain, heldAgain]).toEqual(['created', 'exists', 'already']);
+    expect([confirmed, confirmedAgain, released]).toEqual([true, false, false]);
+    expect(await ledgerKinds(task.id)).toEqual(['hold', 'confirm']);
     expect(await balanceOf(user.id)).toBe(2);
   });
 
-  it('releases a hold exactly once under 20 concurrent releases', async () => {
+  it('releases a hold exactly once under 20 concurrent fails of its task', async () => {
+    // Arrange
     const { user } = await createUser({ quota: 1 });
-    const task = taskId();
-    await withTransaction((c) => hold(c, user.id, task));
+    const task = await heldTask(user.id);
 
-    const results = await Promise.all(Array.from({ length: 20 }, () => withTransaction((c) => release(c, user.id, task))));
+    // Act
+    const results = await Promise.all(Array.from({ length: 20 }, () => failTask(task, new TaskFailure(3003), 'poll')));
 
+    // Assert
     expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await ledgerKinds(task.id)).toEqual(['hold', 'release']);
     expect(await balanceOf(user.id)).toBe(1);
   });
 
@@ -74,23 +88,25 @@ describe('quota ledger', () => {
   });
 
   it('expires a lapsed membership’s quota once, and a later release does not revive it', async () => {
+    // Arrange
     const { user } = await createUser({ quota: 10 });
-    const task = taskId();
-    await withTransaction((c) => hold(c, user.id, task));
+    const task = await heldTask(user.id);
     await execute('UPDATE users SET member_expires_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ?', [user.id]);
 
+    // Act
     const first = await withTransaction((c) => expireIfLapsed(c, user.id));
     const second = await withTransaction((c) => expireIfLapsed(c, user.id));
-    const released = await withTransaction((c) => release(c, user.id, task));
+    const released = await failTask(task, new TaskFailure(3003), 'poll');
 
+    // Assert
     expect([first, second, released]).toEqual([true, false, true]);
     expect(await balanceOf(user.id)).toBe(0);
-    const entries = await select<{ kind: string; delta: number }>('SELECT kind, delta FROM quota_ledger WHERE user_id = ? ORDER BY id', [user.id]);
+    const entries = await select<{ kind: string; delta: number; note: string | null }>('SELECT kind, delta, note FROM quota_ledger WHERE user_id = ? ORDER BY id', [user.id]);
     expect(entries).toEqual([
-      { kind: 'grant', delta: 10 },
-      { kind: 'hold', delta: -1 },
-      { kind: 'expire', delta: -9 },
-      { kind: 'release', delta: 0 },
+      { kind: 'grant', delta: 10, note: null },
+      { kind: 'hold', delta: -1, note: null },
+      { kind: 'expire', delta: -9, note: null },
+      { kind: 'release', delta: 0, note: 'membership lapsed' },
     ]);
   });
 

@@ -9,22 +9,26 @@ import * as getTask from '../../functions/task/get';
 import * as runningHubCallback from '../../functions/task/runninghub-callback';
 import { sandboxOpenidForCode } from '../../infra/sandbox/wechat-oauth';
 import { config } from '../../shared/config';
-import { execute, select, withTransaction } from '../../shared/db/pool';
+import { execute, select } from '../../shared/db/pool';
 import { defineTimer, timerDeadline, TIMER_SAFETY_MARGIN_MS } from '../../shared/http/timer';
 import type { ScfContext, ScfTimerEvent } from '../../shared/http/platform';
 import { logger } from '../../shared/logger';
-import { checkLedgerInvariants, confirm, hold, release, releaseMany } from '../../shared/quota/ledger';
-
+import { entriesFor } from '../../shared/db/repositories/quota-ledger';
+import { checkLedgerInvariants } from '../../shared/quota/ledger';
+import { runningHubLastCheck } from '../../shared/ops/last-check';
+import { ORDER_BATCH_LIMIT } from '../../shared/ops/orders';
 import { runSweep, SweepFailedError, sweepSteps, type SweepReport, type SweepStep } from '../../shared/ops/sweeper';
-import { TIMEOUT_ERROR_CODE, TIMEOUT_ERROR_REASON, type LastCheck } from '../../shared/ops/tasks';
-import { ORDER_BATCH_LIMIT, runningHubLastCheck } from '../../shared/ops/wiring';
+import { sweepOverdueTasks, type LastCheck } from '../../shared/ops/tasks';
+import { TaskFailure, taskFailures } from '../../shared/tasks/failures';
+import { completeTask, failTask } from '../../shared/tasks/lifecycle';
 import { findUserById } from '../../shared/users';
+import { taskPorts } from '../../shared/wiring/ports';
 import { platforms } from '../helpers/events';
 import { jpegImage } from '../helpers/images';
 import { expireOrder, insertOrder, ledgerEntries, orderState, sandboxPay, sandboxTrade } from '../helpers/payments';
 import { setFaults } from '../helpers/sandbox';
 import { seedStuckTasks } from '../helpers/stuck-tasks';
-import { balanceOf, finishRunningHubTask, ledgerKinds, makePollDue, runningHubWebhookCall, taskRow, uploadInput } from '../helpers/tasks';
+import { balanceOf, finishRunningHubTask, heldTask, ledgerKinds, makePollDue, runningHubWebhookCall, storedTask, taskRow, uploadInput } from '../helpers/tasks';
 import { createUser } from '../helpers/users';
 
 /** Overdue tasks here never have a vendor task id, so no vendor call is made. */
@@ -68,7 +72,7 @@ describe('sweeper: overdue tasks', () => {
       `SELECT status, error_code, error_reason, COUNT(*) AS n FROM tasks WHERE id LIKE ? GROUP BY status, error_code, error_reason`,
       [prefix],
     );
-    expect(states.map((row) => ({ ...row, n: Number(row.n) }))).toEqual([{ status: 'failed', error_code: TIMEOUT_ERROR_CODE, error_reason: TIMEOUT_ERROR_REASON, n: 10_000 }]);
+    expect(states.map((row) => ({ ...row, n: Number(row.n) }))).toEqual([{ status: 'failed', error_code: 3002, error_reason: taskFailures[3002].reason, n: 10_000 }]);
     const [releases] = await select<{ n: number | string; refs: number | string }>(
       `SELECT COUNT(*) AS n, COUNT(DISTINCT reference) AS refs FROM quota_ledger WHERE kind = 'release' AND reference LIKE ?`,
       [prefix],
@@ -111,41 +115,59 @@ describe('sweeper: overdue tasks', () => {
   });
 });
 
-describe('releaseMany (the ledger release, in bulk)', () => {
-  /** One user's story: holds, some already settled, maybe a lapsed membership; returns the refs to release. */
-  async function scenario(lapsed: boolean): Promise<{ userId: string; references: string[] }> {
+describe('a sweeper batch fail (the release, in bulk)', () => {
+  /**
+   * One user's story: tasks holding quota, one of them already failed and one done, one from
+   * before the ledger (no hold), maybe a lapsed membership; every task's deadline still ahead.
+   */
+  async function scenario(lapsed: boolean): Promise<{ userId: string; taskIds: string[] }> {
     const { user } = await createUser({ quota: 10 });
-    const references = Array.from({ length: 5 }, (_, i) => `task_rel${user.id}${i}`);
-    for (const reference of references.slice(0, 4)) await withTransaction((c) => hold(c, user.id, reference));
-    await withTransaction((c) => release(c, user.id, references[2] ?? ''));
-    await withTransaction((c) => confirm(c, user.id, references[3] ?? ''));
+    const taskIds = Array.from({ length: 5 }, (_, i) => `task_rel${user.id}${i}`);
+    for (const id of taskIds.slice(0, 4)) await heldTask(user.id, { id });
+    await failTask(await storedTask(taskIds[2] ?? ''), new TaskFailure(3003, 'runninghub: failed'), 'poll');
+    await completeTask(await storedTask(taskIds[3] ?? ''), [`output/${user.id}/${taskIds[3] ?? ''}/result.jpg`], 'poll');
+    await execute(
+      `INSERT INTO tasks (id, user_id, type, status, input_key, params, vendor, deadline_at) VALUES (?, ?, 'basic_clean', 'processing', ?, '{}', 'ci', NOW(3) + INTERVAL 10 MINUTE)`,
+      [taskIds[4] ?? '', user.id, `input/${user.id}/${taskIds[4] ?? ''}/original.jpg`],
+    );
     if (lapsed) await execute('UPDATE users SET member_expires_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ?', [user.id]);
-    // references[4] never held anything.
-    return { userId: user.id, references };
+    return { userId: user.id, taskIds };
   }
   const ledgerOf = (userId: string) =>
     select<{ kind: string; delta: number; balance_after: number; note: string | null }>('SELECT kind, delta, balance_after, note FROM quota_ledger WHERE user_id = ? ORDER BY id', [userId]);
+  const tasksOf = (ids: string[]) =>
+    select<{ status: string; error_code: number | null; error_reason: string | null; error_detail: string | null }>(
+      `SELECT status, error_code, error_reason, error_detail FROM tasks WHERE id IN (${inList(ids)}) ORDER BY id`,
+      ids,
+    );
 
   it.each([
-    ['a member', false],
-    ['a user whose membership lapsed', true],
-  ] as const)('writes exactly what release() writes, for %s', async (_label, lapsed) => {
+    ['a member', false, 1, null],
+    ['a user whose membership lapsed', true, 0, 'membership lapsed'],
+  ] as const)('writes exactly what a single failTask writes, for %s', async (_label, lapsed, refund, note) => {
     // Arrange: the same story twice
     const one = await scenario(lapsed);
     const bulk = await scenario(lapsed);
 
-    // Act
-    const singly = await withTransaction(async (c) => {
-      const results: boolean[] = [];
-      for (const reference of one.references) results.push(await release(c, one.userId, reference));
-      return results;
-    });
-    const together = await withTransaction((c) => releaseMany(c, bulk.references.map((reference) => ({ userId: bulk.userId, reference }))));
+    // Act: one story's tasks failed one by one as the sweeper's last check does, the other's
+    // made overdue and failed by one sweeper batch
+    const singly: boolean[] = [];
+    for (const id of one.taskIds) singly.push(await failTask(await storedTask(id), new TaskFailure(3002, 'deadline passed (sweeper)'), 'sweeper'));
+    await execute(`UPDATE tasks SET deadline_at = NOW(3) - INTERVAL 1 SECOND WHERE id IN (${inList(bulk.taskIds)}) AND status = 'processing'`, bulk.taskIds);
+    const batch = await sweepOverdueTasks(config().SWEEP_BATCH_SIZE, Date.now() + 30_000, noVendorCalls);
 
     // Assert
-    expect(bulk.references.map((reference) => together.has(reference))).toEqual(singly);
+    expect(singly).toEqual([true, true, false, false, true]);
+    expect(batch.failed).toBe(3);
+    expect(await tasksOf(bulk.taskIds)).toEqual(await tasksOf(one.taskIds));
     expect(await ledgerOf(bulk.userId)).toEqual(await ledgerOf(one.userId));
     expect((await findUserById(bulk.userId))?.quota_balance).toBe((await findUserById(one.userId))?.quota_balance);
+    const released = [...(await entriesFor(bulk.taskIds[0] ?? '')), ...(await entriesFor(bulk.taskIds[1] ?? ''))].filter((entry) => entry.kind === 'release');
+    expect(released.map((entry) => ({ delta: entry.delta, note: entry.note }))).toEqual([
+      { delta: refund, note },
+      { delta: refund, note },
+    ]);
+    expect(await entriesFor(bulk.taskIds[4] ?? '')).toEqual([]);
   });
 });
 
@@ -157,7 +179,7 @@ describe('sweeper: last vendor check', () => {
     return id;
   };
   const lastCheck = (outcome: 'finished' | 'busy' | 'unfinished', calls: string[]): LastCheck => ({
-    needsCheck: (task) => task.vendorTaskId !== null,
+    needsCheck: (task) => task.vendor_task_id !== null,
     check: async (task) => {
       calls.push(`check ${task.id}`);
       if (outcome === 'finished') await execute(`UPDATE tasks SET status = 'done', finished_at = NOW(3) WHERE id = ?`, [task.id]);
@@ -444,7 +466,7 @@ describe('sweeper races on a finishing RunningHub task', () => {
     return { user, token, taskId, webhookToken: row?.webhook_token ?? '', vendorTaskId: row?.vendor_task_id ?? '' };
   }
 
-  const sweepTasks = () => runSweep(sweepSteps(config(), { lastCheck: runningHubLastCheck }).filter((step) => step.name === 'tasks'), Date.now() + 30_000);
+  const sweepTasks = () => runSweep(sweepSteps(config(), { lastCheck: runningHubLastCheck(taskPorts) }).filter((step) => step.name === 'tasks'), Date.now() + 30_000);
 
   it('keeps what RunningHub finished: the last check completes the task, with its frames', async () => {
     // Arrange
@@ -460,7 +482,12 @@ describe('sweeper races on a finishing RunningHub task', () => {
     expect(await balanceOf(user.id)).toBe(0);
   });
 
-  it.each(['success', 'fail', 'running'] as const)('ends with one outcome when the sweeper, a client poll and the webhook race (vendor: %s)', async (outcome) => {
+  // Whoever comes first past the deadline asks the vendor once more, so a finished run ends done.
+  it.each([
+    ['success', 'done', ['hold', 'confirm'], 0, null],
+    ['fail', 'failed', ['hold', 'release'], 1, 3003],
+    ['running', 'failed', ['hold', 'release'], 1, 3002],
+  ] as const)('ends with one outcome when the sweeper, a client poll and the webhook race (vendor: %s)', async (outcome, status, kinds, balance, errorCode) => {
     if (!platform) throw new Error('no platform');
     // Arrange
     const { user, token, taskId, webhookToken, vendorTaskId } = await overdueAtVendor(outcome);
@@ -472,13 +499,9 @@ describe('sweeper races on a finishing RunningHub task', () => {
     const final = await poll();
 
     // Assert: exactly one settlement of the hold, and the task says the same as the ledger
-    const kinds = await ledgerKinds(taskId);
-    expect(kinds).toHaveLength(2);
-    const status = final.json.data?.status;
-    // Whoever comes first past the deadline asks the vendor once more, so a finished run ends done.
-    expect(status).toBe(outcome === 'success' ? 'done' : 'failed');
-    expect(kinds).toEqual(status === 'done' ? ['hold', 'confirm'] : ['hold', 'release']);
-    expect(await balanceOf(user.id)).toBe(status === 'done' ? 0 : 1);
-    if (outcome === 'running') expect((await taskRow(taskId))?.error_code).toBe(3002);
+    expect(final.json.data?.status).toBe(status);
+    expect(await ledgerKinds(taskId)).toEqual(kinds);
+    expect(await balanceOf(user.id)).toBe(balance);
+    expect((await taskRow(taskId))?.error_code).toBe(errorCode);
   });
 });

@@ -4,12 +4,12 @@ import * as create from '../../functions/task/create';
 import * as get from '../../functions/task/get';
 import { execute, select } from '../../shared/db/pool';
 import { checkLedgerInvariants } from '../../shared/quota/ledger';
-import { findTask } from '../../shared/tasks/repository';
-import { checkRunningHubTask } from '../../shared/tasks/runninghub';
+import { advanceTask } from '../../shared/tasks/lifecycle';
+import { taskPorts } from '../../shared/wiring/ports';
 import { platforms, type Platform } from '../helpers/events';
 import { jpegImage } from '../helpers/images';
 import { setFaults } from '../helpers/sandbox';
-import { balanceOf, finishRunningHubTask, ledgerKinds, makePollDue, putWithKeys, runningHubCalls, runningHubWebhookCall, seedInput, taskRow, uploadInput, uploadKeys } from '../helpers/tasks';
+import { balanceOf, finishRunningHubTask, ledgerKinds, makePollDue, putWithKeys, runningHubCalls, runningHubWebhookCall, seedInput, storedTask, taskRow, uploadInput, uploadKeys } from '../helpers/tasks';
 import { createUser } from '../helpers/users';
 
 /**
@@ -161,17 +161,17 @@ describe('task races', () => {
 
   it('copies frames once when 20 unthrottled checks race (the finishing lease)', async () => {
     // Arrange
-    const { taskId } = await finishedAtVendor('success');
-    const task = await findTask(taskId);
-    if (!task) throw new Error('task missing');
+    const { taskId, vendorTaskId } = await finishedAtVendor('success');
+    const task = await storedTask(taskId);
 
-    // Act: force skips the poll throttle, so all 20 ask RunningHub and see success
-    const outcomes = await Promise.all(Array.from({ length: 20 }, () => checkRunningHubTask(task, { force: true })));
+    // Act: webhook checks skip the poll throttle, so all 20 ask RunningHub and see success
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => advanceTask(task, 'webhook', taskPorts)));
 
-    // Assert: copying happens only after taking the lease, and only `done` took it
-    expect(outcomes.filter((outcome) => outcome === 'done')).toHaveLength(1);
-    expect(outcomes.filter((outcome) => outcome === 'error')).toHaveLength(0);
-    expect(outcomes.every((outcome) => ['done', 'busy', 'not-processing'].includes(outcome))).toBe(true);
+    // Assert: copying happens only after taking the lease, and only the one that took it settled the task
+    expect(outcomes.filter((outcome) => outcome === 'settled')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome === 'unreachable')).toHaveLength(0);
+    expect(outcomes.every((outcome) => outcome === 'settled' || outcome === 'busy')).toBe(true);
+    expect(await runningHubCalls(vendorTaskId)).toEqual({ outputsCalls: 20, fileDownloads: 12 });
     expect(await ledgerKinds(taskId)).toEqual(['hold', 'confirm']);
   });
 

@@ -2,9 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { execute, withTransaction } from '../../shared/db/pool';
 import { checkLedgerInvariants, hold } from '../../shared/quota/ledger';
 import * as callback from '../../functions/task/runninghub-callback';
-import { completeTask, failTask } from '../../shared/tasks/transitions';
+import { TaskFailure } from '../../shared/tasks/failures';
+import { completeTask, failTask } from '../../shared/tasks/lifecycle';
 import { platforms } from '../helpers/events';
 import { captureLogLines } from '../helpers/log-lines';
+import { storedTask } from '../helpers/tasks';
 import { createUser } from '../helpers/users';
 
 const logLines = captureLogLines();
@@ -26,17 +28,17 @@ async function processingTask(type: 'basic_clean' | 'model_pose12') {
       connection,
     );
   });
-  return { userId: user.id, taskId };
+  return { taskId, task: await storedTask(taskId) };
 }
 
 const metricLines = () => logLines().filter((line) => line.metric === 'task_finished');
 
 describe('one metrics line per finished task', () => {
   it('is written once when a task completes, with type, vendor, outcome, duration, coins and run seconds apart', async () => {
-    const { taskId } = await processingTask('model_pose12');
+    const { taskId, task } = await processingTask('model_pose12');
 
-    await completeTask(taskId, ['output/x/frame_01.jpg'], { finishedBy: 'poll', vendorRunSeconds: 83 });
-    await completeTask(taskId, ['output/x/frame_01.jpg'], { finishedBy: 'webhook', vendorRunSeconds: 83 });
+    await completeTask(task, ['output/x/frame_01.jpg'], 'poll', { vendorRunSeconds: 83 });
+    await completeTask(task, ['output/x/frame_01.jpg'], 'webhook', { vendorRunSeconds: 83 });
 
     expect(metricLines()).toEqual([
       expect.objectContaining({ taskId, type: 'model_pose12', vendor: 'runninghub', outcome: 'done', finishedBy: 'poll', VendorCost: 12, VendorRunSeconds: 83, TaskDurationMs: expect.any(Number) }),
@@ -46,9 +48,9 @@ describe('one metrics line per finished task', () => {
   });
 
   it('writes a run time as VendorRunSeconds and no VendorCost when there is no cost', async () => {
-    const { taskId } = await processingTask('basic_clean');
+    const { taskId, task } = await processingTask('basic_clean');
 
-    await completeTask(taskId, ['output/x/result.jpg'], { finishedBy: 'create', vendorRunSeconds: 5 });
+    await completeTask(task, ['output/x/result.jpg'], 'create', { vendorRunSeconds: 5 });
 
     expect(metricLines()).toHaveLength(1);
     expect(metricLines()[0]).toMatchObject({ taskId, VendorRunSeconds: 5 });
@@ -69,9 +71,9 @@ describe('one metrics line per finished task', () => {
   });
 
   it('is written once when a task fails, with its error code', async () => {
-    const { taskId, userId } = await processingTask('basic_clean');
+    const { taskId, task } = await processingTask('basic_clean');
 
-    await Promise.all([failTask(taskId, 3001, '图像处理失败', userId), failTask(taskId, 3002, '生成超时,已返还配额', userId, 'sweeper')]);
+    await Promise.all([failTask(task, new TaskFailure(3001, 'ci: decode failed'), 'create'), failTask(task, new TaskFailure(3002, 'deadline passed (sweeper)'), 'sweeper')]);
 
     expect(metricLines()).toHaveLength(1);
     expect(metricLines()[0]).toMatchObject({ taskId, type: 'basic_clean', vendor: 'ci', outcome: 'failed' });
