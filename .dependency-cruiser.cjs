@@ -4,6 +4,7 @@
  *
  *   functions/                         entry points: one file per function
  *   shared/http/, shared/routes.ts     platform adapters, middy stack, route table
+ *   shared/wiring/                     the composition root: builds vendor ports, hands them to the domain
  *   domain: every other folder or file in shared/ (auth, admin, media, payments, quota, tasks, ops,
  *           users.ts, and any new area)
  *   shared/vendors/ | shared/db/       vendor clients | the database (side by side, unaware of each other)
@@ -18,6 +19,7 @@
 
 const functionsLayer = '(^|/)functions/';
 const httpLayer = ['(^|/)shared/http/', '(^|/)shared/routes\\.ts$'];
+const wiringLayer = '(^|/)shared/wiring/';
 const vendorsLayer = '(^|/)shared/vendors/';
 const dbLayer = '(^|/)shared/db/';
 const configLayer = '(^|/)shared/config/';
@@ -25,7 +27,7 @@ const leafUtilities = '(^|/)shared/(logger|errors|deadline)\\.ts$';
 const anyShared = '(^|/)shared/';
 const notNodeModules = '(^|/)node_modules/';
 /** Everything in shared/ that is not in one of the named layers is domain code. */
-const domainLayer = { path: anyShared, pathNot: [...httpLayer, vendorsLayer, dbLayer, configLayer, leafUtilities, notNodeModules] };
+const domainLayer = { path: anyShared, pathNot: [...httpLayer, wiringLayer, vendorsLayer, dbLayer, configLayer, leafUtilities, notNodeModules] };
 
 module.exports = {
   forbidden: [
@@ -55,6 +57,22 @@ module.exports = {
       to: { path: functionsLayer },
     },
     {
+      name: 'no-domain-to-wiring-deps',
+      comment:
+        'Domain code is handed its vendor ports (dependency inversion) so its branches run against ' +
+        'in-memory fakes; reaching up into the composition root for a built client would undo that.',
+      severity: 'error',
+      from: domainLayer,
+      to: { path: wiringLayer },
+    },
+    {
+      name: 'no-wiring-to-upper-deps',
+      comment: 'The composition root builds ports for the functions; it must not depend on a function or the HTTP layer.',
+      severity: 'error',
+      from: { path: wiringLayer },
+      to: { path: [...httpLayer, functionsLayer] },
+    },
+    {
       name: 'no-vendors-to-domain-deps',
       comment:
         'Vendor adapters speak a vendor\'s wire format behind a small interface and know none of our rules ' +
@@ -69,7 +87,7 @@ module.exports = {
       comment: 'Vendor adapters sit below the domain, so far below the HTTP layer and the functions.',
       severity: 'error',
       from: { path: vendorsLayer },
-      to: { path: [...httpLayer, functionsLayer] },
+      to: { path: [...httpLayer, wiringLayer, functionsLayer] },
     },
     {
       name: 'no-db-to-domain-deps',
@@ -85,7 +103,7 @@ module.exports = {
       comment: 'The database layer sits below the domain, so far below the HTTP layer and the functions.',
       severity: 'error',
       from: { path: dbLayer },
-      to: { path: [...httpLayer, functionsLayer] },
+      to: { path: [...httpLayer, wiringLayer, functionsLayer] },
     },
     {
       name: 'no-vendors-to-db-deps',

@@ -37,6 +37,7 @@ const { ensureDatabase, dropDatabase, migrate } = await import('../shared/db/mig
 const { closeDb } = await import('../shared/db/pool');
 const { findOrCreateUserByPhone } = await import('../shared/users');
 const { purchaseMembership } = await import('../shared/payments/purchase');
+const { paymentPorts } = await import('../shared/wiring/payments');
 const { checkLedgerInvariants } = await import('../shared/quota/ledger');
 const callback = await import('../functions/membership/payment-callback');
 
@@ -74,7 +75,7 @@ let phoneCounter = 0;
 async function pendingOrder(channel: 'wx' | 'alipay'): Promise<string> {
   phoneCounter += 1;
   const user = await findOrCreateUserByPhone(`137${String(phoneCounter).padStart(8, '0')}`);
-  const purchase = await purchaseMembership({ user, channel, openid: undefined, clientIp: '203.0.113.7' });
+  const purchase = await purchaseMembership({ user, channel, openid: undefined, clientIp: '203.0.113.7' }, paymentPorts);
   // Alipay learns of a wap order when the buyer opens its payUrl.
   if ('payUrl' in purchase.payParams) await fetch(purchase.payParams.payUrl).then((response) => response.text());
   return purchase.orderId;

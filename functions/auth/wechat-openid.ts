@@ -1,6 +1,7 @@
 import { defineEndpoint } from '../../shared/http/endpoint';
 import { ok } from '../../shared/http/respond';
 import { openidForCode, openidQuery } from '../../shared/payments/openid';
+import { paymentPorts } from '../../shared/wiring/payments';
 
 /** GET /auth/wechat/openid?code=… — the caller's openid for JSAPI pay, from a WeChat OAuth code. */
 export const { handler, main_handler } = defineEndpoint({
@@ -8,6 +9,6 @@ export const { handler, main_handler } = defineEndpoint({
   auth: 'user',
   query: openidQuery,
   async run({ query }) {
-    return ok(await openidForCode(query.code));
+    return ok(await openidForCode(query.code, paymentPorts));
   },
 });

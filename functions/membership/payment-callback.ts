@@ -1,6 +1,7 @@
 import { defineEndpoint } from '../../shared/http/endpoint';
 import { raw } from '../../shared/http/respond';
 import { handlePaymentNotification } from '../../shared/payments/notifications';
+import { paymentPorts } from '../../shared/wiring/payments';
 
 /**
  * POST /membership/payment-callback — WeChat Pay and Alipay notifications. Public (the platforms
@@ -12,7 +13,7 @@ export const { handler, main_handler } = defineEndpoint({
   auth: 'public',
   body: 'raw',
   async run({ request }) {
-    const reply = await handlePaymentNotification({ headers: request.headers, body: request.body });
+    const reply = await handlePaymentNotification({ headers: request.headers, body: request.body }, paymentPorts);
     return raw(reply.status, reply.body, { ...reply.headers });
   },
 });

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { defineEndpoint } from '../../shared/http/endpoint';
 import { ok } from '../../shared/http/respond';
 import { purchaseMembership } from '../../shared/payments/purchase';
+import { paymentPorts } from '../../shared/wiring/payments';
 
 const purchaseBody = z.object({
   channel: z.enum(['wx', 'alipay'], { error: '支付渠道应为 wx 或 alipay' }),
@@ -15,6 +16,6 @@ export const { handler, main_handler } = defineEndpoint({
   auth: 'user',
   body: purchaseBody,
   async run({ body, caller, request }) {
-    return ok(await purchaseMembership({ user: caller.user, channel: body.channel, openid: body.openid, clientIp: request.sourceIp }));
+    return ok(await purchaseMembership({ user: caller.user, channel: body.channel, openid: body.openid, clientIp: request.sourceIp }, paymentPorts));
   },
 });

@@ -3,6 +3,7 @@ import { defineTimer } from '../../shared/http/timer';
 import { runSweep, sweepSteps } from '../../shared/ops/sweeper';
 import { runningHubLastCheck } from '../../shared/ops/last-check';
 import { orderReconciliation } from '../../shared/ops/orders';
+import { paymentPorts } from '../../shared/wiring/payments';
 import { taskPorts } from '../../shared/wiring/ports';
 
 /**
@@ -17,5 +18,5 @@ const settings = config();
 export const { handler, main_handler } = defineTimer({
   route: 'ops-sweeper',
   maxBudgetMs: () => settings.SWEEP_TIME_BUDGET_MS,
-  run: ({ deadline }) => runSweep(sweepSteps(settings, { lastCheck: runningHubLastCheck(taskPorts), orders: orderReconciliation(settings.SWEEP_BATCH_SIZE) }), deadline),
+  run: ({ deadline }) => runSweep(sweepSteps(settings, { lastCheck: runningHubLastCheck(taskPorts), orders: orderReconciliation(settings.SWEEP_BATCH_SIZE, paymentPorts) }), deadline),
 });

@@ -1,7 +1,6 @@
 import { hitRateLimit } from '../auth/rate-limit';
 import { NotMemberError, ValidationError } from '../errors';
 import type { MediaPorts } from './ports';
-import type { FederationTokenIssuer } from '../vendors/sts';
 import { isMemberAt, type UserRow } from '../users';
 import { inputPrefix, mintTaskId, TASK_ID_PATTERN } from './keys';
 

@@ -1,3 +1,4 @@
+import type { PaymentPorts } from '../payments/ports';
 import { reconcileOrdersPastValidity } from '../payments/reconcile';
 import type { SweepStep } from './sweeper';
 
@@ -11,12 +12,12 @@ export const ORDER_BATCH_LIMIT = 20;
  * A batch in which every order was already claimed by another run asks nothing: that ends the step
  * for this run instead of re-reading the same claimed orders until the budget runs out.
  */
-export function orderReconciliation(batchSize: number): SweepStep {
+export function orderReconciliation(batchSize: number, ports: PaymentPorts): SweepStep {
   const limit = Math.min(batchSize, ORDER_BATCH_LIMIT);
   return {
     name: 'orders',
     async batch() {
-      const result = await reconcileOrdersPastValidity(limit);
+      const result = await reconcileOrdersPastValidity(limit, ports);
       const asked = result.credited + result.failed + result.pending + result.errors;
       return { ...result, done: result.done || asked === 0 };
     },

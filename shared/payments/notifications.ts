@@ -1,6 +1,6 @@
 import { asError } from '../errors';
 import { logger } from '../logger';
-import { paymentClients } from './clients';
+import type { PaymentPorts } from './ports';
 import { securityEvent, settleReport, type Settlement } from './settlement';
 import type { Channel } from '../vendors/payment-types';
 import { wechatReport } from '../vendors/wechat-pay';
@@ -48,10 +48,10 @@ export function platformOf(notification: IncomingNotification): Channel | undefi
   return undefined;
 }
 
-export async function handlePaymentNotification(notification: IncomingNotification): Promise<CallbackReply> {
+export async function handlePaymentNotification(notification: IncomingNotification, ports: PaymentPorts): Promise<CallbackReply> {
   const platform = platformOf(notification);
-  if (platform === 'alipay') return handleAlipay(notification);
-  if (platform === 'wx') return handleWechat(notification);
+  if (platform === 'alipay') return handleAlipay(notification, ports);
+  if (platform === 'wx') return handleWechat(notification, ports);
   logger.warn('payment callback of no known platform', { contentType: notification.headers['content-type'] ?? null, bytes: notification.body.length });
   return wechatFail(400, 'unrecognised notification');
 }
@@ -70,9 +70,9 @@ function wechatReplyFor(settlement: Settlement): CallbackReply {
   }
 }
 
-async function handleWechat(notification: IncomingNotification): Promise<CallbackReply> {
+async function handleWechat(notification: IncomingNotification, ports: PaymentPorts): Promise<CallbackReply> {
   try {
-    const reading = paymentClients.wechatPay.readNotification(notification.headers, notification.body);
+    const reading = ports.wechatPay.readNotification(notification.headers, notification.body);
     switch (reading.kind) {
       case 'rejected':
         switch (reading.reason) {
@@ -95,7 +95,7 @@ async function handleWechat(notification: IncomingNotification): Promise<Callbac
         logger.info('wechat pay notification of another kind acknowledged', { eventType: reading.eventType, eventId: reading.eventId });
         return wechatAck;
       case 'transaction':
-        return wechatReplyFor(await settleReport(wechatReport(reading.transaction), 'notification'));
+        return wechatReplyFor(await settleReport(wechatReport(reading.transaction), 'notification', ports));
     }
   } catch (error) {
     logger.error('wechat pay notification failed', { error: asError(error) });
@@ -103,15 +103,15 @@ async function handleWechat(notification: IncomingNotification): Promise<Callbac
   }
 }
 
-async function handleAlipay(notification: IncomingNotification): Promise<CallbackReply> {
+async function handleAlipay(notification: IncomingNotification, ports: PaymentPorts): Promise<CallbackReply> {
   try {
-    const reading = paymentClients.alipay.readNotification(notification.body);
+    const reading = ports.alipay.readNotification(notification.body);
     if (reading.kind === 'rejected') {
       if (reading.reason === 'bad-signature') securityEvent({ channel: 'alipay', source: 'notification', reason: 'bad signature' });
       else logger.warn('malformed alipay notification');
       return alipayReply(400, 'fail');
     }
-    const settlement = await settleReport(reading.report, 'notification');
+    const settlement = await settleReport(reading.report, 'notification', ports);
     if (settlement.outcome === 'unknown-order' || settlement.outcome === 'mismatch') return alipayReply(400, 'fail');
     return alipayReply(200, 'success');
   } catch (error) {

@@ -2,7 +2,7 @@ import { config } from '../config';
 import { asError, PaymentFailedError } from '../errors';
 import { logger } from '../logger';
 import type { UserRow } from '../users';
-import { paymentClients } from './clients';
+import type { PaymentPorts } from './ports';
 import { markOrderFailed, payParamsOf, platformRequestOf, reserveOrder, savePayParams, type OrderRow } from './orders';
 import { PlatformError, type Channel, type PayMethod, type PayParams } from '../vendors/payment-types';
 
@@ -39,19 +39,19 @@ function payMethodFor(channel: Channel, openid: string | undefined): PayMethod {
   return openid ? 'jsapi' : 'h5';
 }
 
-async function requestPayParams(order: OrderRow, clientIp: string): Promise<{ payParams: PayParams; validMs: number }> {
+async function requestPayParams(order: OrderRow, clientIp: string, ports: PaymentPorts): Promise<{ payParams: PayParams; validMs: number }> {
   const request = platformRequestOf(order);
   switch (order.pay_method) {
     case 'jsapi':
-      return { payParams: await paymentClients.wechatPay.createJsapiOrder(request, order.openid ?? ''), validMs: prepayValidityMs };
+      return { payParams: await ports.wechatPay.createJsapiOrder(request, order.openid ?? ''), validMs: prepayValidityMs };
     case 'h5':
-      return { payParams: await paymentClients.wechatPay.createH5Order(request, order.payer_ip ?? clientIp), validMs: h5UrlValidityMs };
+      return { payParams: await ports.wechatPay.createH5Order(request, order.payer_ip ?? clientIp), validMs: h5UrlValidityMs };
     case 'wap':
-      return { payParams: { payUrl: paymentClients.alipay.wapPayUrl(request) }, validMs: wapUrlValidityMs };
+      return { payParams: { payUrl: ports.alipay.wapPayUrl(request) }, validMs: wapUrlValidityMs };
   }
 }
 
-export async function purchaseMembership(request: PurchaseRequest): Promise<Purchase> {
+export async function purchaseMembership(request: PurchaseRequest, ports: PaymentPorts): Promise<Purchase> {
   const settings = config();
   const payMethod = payMethodFor(request.channel, request.openid);
   const { order, reused } = await reserveOrder({
@@ -75,7 +75,7 @@ export async function purchaseMembership(request: PurchaseRequest): Promise<Purc
 
   let fresh: { payParams: PayParams; validMs: number };
   try {
-    fresh = await requestPayParams(order, request.clientIp);
+    fresh = await requestPayParams(order, request.clientIp, ports);
   } catch (error) {
     logger.error('payment order could not be placed', {
       orderId: order.id,

@@ -1,7 +1,7 @@
 import { config } from '../config';
 import { asError } from '../errors';
 import { logger } from '../logger';
-import { paymentClients } from './clients';
+import type { PaymentPorts } from './ports';
 import { claimQuerySlot, findOrder, markOrderFailed, pendingOrdersAwaitingPayment, pendingOrdersPastValidity, type OrderRow } from './orders';
 import { securityEvent, settleReport } from './settlement';
 import { PlatformError, type Channel, type PlatformReport } from '../vendors/payment-types';
@@ -23,9 +23,9 @@ export type ReconcileOutcome =
   | 'mismatch'
   | 'unknown-order';
 
-async function queryPlatform(order: OrderRow): Promise<PlatformReport> {
+async function queryPlatform(order: OrderRow, ports: PaymentPorts): Promise<PlatformReport> {
   try {
-    return await (order.channel === 'wx' ? paymentClients.wechatPay.queryOrder(order.id) : paymentClients.alipay.queryOrder(order.id));
+    return await (order.channel === 'wx' ? ports.wechatPay.queryOrder(order.id) : ports.alipay.queryOrder(order.id));
   } catch (error) {
     // An answer in the platform's name that its key did not sign: a forgery on the wire or a wrong key.
     if (error instanceof PlatformError && error.code === 'RESPONSE_SIGNATURE') {
@@ -36,16 +36,16 @@ async function queryPlatform(order: OrderRow): Promise<PlatformReport> {
 }
 
 /** Closes an unpaid order at its platform; false when the platform says it may have been paid. */
-async function closeAtPlatform(order: OrderRow, known: PlatformReport): Promise<boolean> {
+async function closeAtPlatform(order: OrderRow, known: PlatformReport, ports: PaymentPorts): Promise<boolean> {
   // Nothing to close where the platform never saw the order (an Alipay page nobody opened).
   if (known.state === 'not-found') return true;
-  if (order.channel === 'wx') return (await paymentClients.wechatPay.closeOrder(order.id)) === 'closed';
-  return (await paymentClients.alipay.closeOrder(order.id)) !== 'refused';
+  if (order.channel === 'wx') return (await ports.wechatPay.closeOrder(order.id)) === 'closed';
+  return (await ports.alipay.closeOrder(order.id)) !== 'refused';
 }
 
-async function settleFromPlatform(order: OrderRow, report: PlatformReport): Promise<ReconcileOutcome | undefined> {
+async function settleFromPlatform(order: OrderRow, report: PlatformReport, ports: PaymentPorts): Promise<ReconcileOutcome | undefined> {
   if (report.state === 'paid') {
-    const settlement = await settleReport(report, 'query');
+    const settlement = await settleReport(report, 'query', ports);
     if (settlement.outcome === 'credited' || settlement.outcome === 'already-paid') return settlement.outcome;
     if (settlement.outcome === 'mismatch') {
       // A genuine answer that will never match: stop asking, leave it to a person.
@@ -67,18 +67,18 @@ async function settleFromPlatform(order: OrderRow, report: PlatformReport): Prom
  * then failed. A failed order is asked too: money taken after we gave up is still credited.
  * Throws PlatformError when the platform cannot be asked; nothing changes then.
  */
-export async function reconcileOrder(orderId: string): Promise<ReconcileOutcome> {
+export async function reconcileOrder(orderId: string, ports: PaymentPorts): Promise<ReconcileOutcome> {
   const order = await findOrder(orderId);
   if (!order) return 'unknown-order';
   if (order.status === 'paid') return 'already-paid';
-  const report = await queryPlatform(order);
-  const settled = await settleFromPlatform(order, report);
+  const report = await queryPlatform(order, ports);
+  const settled = await settleFromPlatform(order, report, ports);
   if (settled) return settled;
   if (order.status === 'failed') return 'failed';
   if (order.expires_at.getTime() > Date.now()) return 'pending';
-  if (!(await closeAtPlatform(order, report))) {
+  if (!(await closeAtPlatform(order, report, ports))) {
     // Paid between our question and the close: ask once more and settle that answer.
-    return (await settleFromPlatform(order, await queryPlatform(order))) ?? 'pending';
+    return (await settleFromPlatform(order, await queryPlatform(order, ports), ports)) ?? 'pending';
   }
   await markOrderFailed(order.id, 'expired unpaid');
   return 'failed';
@@ -111,7 +111,7 @@ export interface OrderSweepResult {
  * claimed first (claimQuerySlot), so overlapping runs split the work. Throws when every platform
  * question failed, so the sweeper reports the outage.
  */
-export async function reconcileOrdersPastValidity(limit: number): Promise<OrderSweepResult> {
+export async function reconcileOrdersPastValidity(limit: number, ports: PaymentPorts): Promise<OrderSweepResult> {
   const due = await pendingOrdersPastValidity(limit, sweepQueryIntervalSeconds);
   const counts = { credited: 0, failed: 0, pending: 0, errors: 0 };
   let asked = 0;
@@ -119,7 +119,7 @@ export async function reconcileOrdersPastValidity(limit: number): Promise<OrderS
     if (!(await claimQuerySlot(order.id, sweepQueryIntervalSeconds))) continue;
     asked += 1;
     try {
-      const outcome = await reconcileOrder(order.id);
+      const outcome = await reconcileOrder(order.id, ports);
       if (outcome === 'credited') counts.credited += 1;
       else if (outcome === 'failed' || outcome === 'mismatch') counts.failed += 1;
       else if (outcome === 'pending') counts.pending += 1;
@@ -139,14 +139,14 @@ export async function reconcileOrdersPastValidity(limit: number): Promise<OrderS
  * trouble is logged, never surfaced: the status answer must not fail because a query did.
  * Returns how many orders were credited now.
  */
-export async function reconcileAwaitingOrders(userId: string): Promise<number> {
+export async function reconcileAwaitingOrders(userId: string, ports: PaymentPorts): Promise<number> {
   const settings = config();
   const awaiting = await pendingOrdersAwaitingPayment(userId, settings.PAYMENT_QUERY_AFTER_SECONDS);
   const outcomes = await Promise.all(
     awaiting.map(async (order) => {
       if (!(await claimQuerySlot(order.id, settings.PAYMENT_QUERY_INTERVAL_SECONDS))) return 'skipped';
       try {
-        return await reconcileOrder(order.id);
+        return await reconcileOrder(order.id, ports);
       } catch (error) {
         logger.warn('order query during status poll failed', { orderId: order.id, channel: order.channel, error: asError(error).message });
         return 'error';

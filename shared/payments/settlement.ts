@@ -1,5 +1,5 @@
 import { logger } from '../logger';
-import { paymentClients } from './clients';
+import type { PaymentPorts } from './ports';
 import { creditOrder, findOrder, type OrderRow } from './orders';
 import type { Channel, PlatformReport } from '../vendors/payment-types';
 
@@ -22,15 +22,15 @@ export function securityEvent(details: { orderId?: string; channel: Channel; sou
   logger.warn('payment security event', details);
 }
 
-function expectedIds(channel: Channel): { appId: string; merchantId: string } {
+function expectedIds(channel: Channel, ports: PaymentPorts): { appId: string; merchantId: string } {
   return channel === 'wx'
-    ? { appId: paymentClients.wechatPay.appId, merchantId: paymentClients.wechatPay.mchId }
-    : { appId: paymentClients.alipay.appId, merchantId: paymentClients.alipay.sellerId };
+    ? { appId: ports.wechatPay.appId, merchantId: ports.wechatPay.mchId }
+    : { appId: ports.alipay.appId, merchantId: ports.alipay.sellerId };
 }
 
 /** Every way the report disagrees with the order and our configuration (empty: it matches). */
-export function mismatchesOf(order: OrderRow, report: PlatformReport): string[] {
-  const expected = expectedIds(report.channel);
+export function mismatchesOf(order: OrderRow, report: PlatformReport, ports: PaymentPorts): string[] {
+  const expected = expectedIds(report.channel, ports);
   const reasons: string[] = [];
   if (order.channel !== report.channel) reasons.push('channel');
   if (report.amountFen !== order.amount_fen) reasons.push('amount');
@@ -41,7 +41,7 @@ export function mismatchesOf(order: OrderRow, report: PlatformReport): string[] 
   return reasons;
 }
 
-export async function settleReport(report: PlatformReport, source: ReportSource): Promise<Settlement> {
+export async function settleReport(report: PlatformReport, source: ReportSource, ports: PaymentPorts): Promise<Settlement> {
   const order = await findOrder(report.outTradeNo);
   if (!order) {
     securityEvent({ orderId: report.outTradeNo, channel: report.channel, source, reason: 'unknown order', platformState: report.platformState });
@@ -52,7 +52,7 @@ export async function settleReport(report: PlatformReport, source: ReportSource)
     return { outcome: 'mismatch', order, reasons: ['channel'] };
   }
   if (report.state !== 'paid') return { outcome: 'not-paid', order };
-  const reasons = mismatchesOf(order, report);
+  const reasons = mismatchesOf(order, report, ports);
   if (reasons.length > 0) {
     securityEvent({
       orderId: order.id,

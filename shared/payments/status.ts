@@ -3,6 +3,7 @@ import { config } from '../config';
 import { findUserWithAwaitingOrders } from '../db/repositories/users';
 import { withExpiryApplied } from '../quota/membership';
 import { findUserById, toPublicUser, type PublicUser, type UserRow } from '../users';
+import type { PaymentPorts } from './ports';
 import { reconcileAwaitingOrders } from './reconcile';
 
 /** GET /membership/status, field for field as the contract (seeds/000 §5). */
@@ -24,11 +25,11 @@ const dayMs = 86_400_000;
  * (throttled). Expiry is applied on read and recorded in the ledger, and the three shared fields
  * come from toPublicUser, exactly as GET /auth/me derives them.
  */
-export async function membershipStatus(session: Session): Promise<MembershipStatus> {
+export async function membershipStatus(session: Session, ports: PaymentPorts): Promise<MembershipStatus> {
   const found = await findUserWithAwaitingOrders(session.userId, config().PAYMENT_QUERY_AFTER_SECONDS);
   assertSessionCurrent(found?.user, session);
   const { user: caller, awaitingOrders } = found as { user: UserRow; awaitingOrders: boolean };
-  const credited = awaitingOrders ? await reconcileAwaitingOrders(caller.id) : 0;
+  const credited = awaitingOrders ? await reconcileAwaitingOrders(caller.id, ports) : 0;
   const current = credited > 0 ? ((await findUserById(caller.id)) ?? caller) : caller;
   const now = new Date();
   const user = await withExpiryApplied(current, now);

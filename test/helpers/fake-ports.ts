@@ -27,6 +27,7 @@ export function fakeObjectStore(): FakeObjectStore {
   const objects = new Map<string, { size: number; contentType: string }>();
   const puts: string[] = [];
   return {
+    bucket: 'fake-bucket-1250000000',
     objects,
     puts,
     async stat(key) {

@@ -4,6 +4,7 @@ import * as status from '../../functions/membership/status';
 import { sandboxOpenidForCode } from '../../infra/sandbox/wechat-oauth';
 import { logger } from '../../shared/logger';
 import { reconcileOrder, reconcileOrdersPastValidity } from '../../shared/payments/reconcile';
+import { paymentPorts } from '../../shared/wiring/payments';
 import { checkLedgerInvariants } from '../../shared/quota/ledger';
 import { platforms } from '../helpers/events';
 import { ageOrder, expireOrder, ledgerEntries, openPayPage, orderState, sandboxPay } from '../helpers/payments';
@@ -70,14 +71,14 @@ describe('platform answers that fail verification', () => {
     const warn = vi.spyOn(logger, 'warn');
 
     // Act
-    const forged = reconcileOrder(orderId);
+    const forged = reconcileOrder(orderId, paymentPorts);
 
     // Assert
     await expect(forged).rejects.toThrow(/verification/);
     expect(warn).toHaveBeenCalledWith('payment security event', expect.objectContaining({ orderId, channel, source: 'query', reason: 'answer failed verification' }));
     await expectNothingCredited(user.id, orderId);
     await setFaults(allFaultsOff);
-    expect(await reconcileOrder(orderId)).toBe('credited');
+    expect(await reconcileOrder(orderId, paymentPorts)).toBe('credited');
   });
 
   it.each([
@@ -108,7 +109,7 @@ describe('platform answers that fail verification', () => {
     await setFaults({ wxpay_signature: 'stale' });
 
     // Act
-    const batch = reconcileOrdersPastValidity(1000);
+    const batch = reconcileOrdersPastValidity(1000, paymentPorts);
 
     // Assert
     await expect(batch).rejects.toThrow(/could not be asked/);
@@ -131,7 +132,7 @@ describe('genuinely signed answers about another payment', () => {
     const warn = vi.spyOn(logger, 'warn');
 
     // Act
-    const outcome = await reconcileOrder(orderId);
+    const outcome = await reconcileOrder(orderId, paymentPorts);
 
     // Assert
     expect(outcome).toBe('mismatch');
@@ -163,7 +164,7 @@ describe('WeChat "order not found"', () => {
     await setFaults({ wxpay_query: 'not-found' });
 
     // Act
-    const outcome = await reconcileOrder(orderId);
+    const outcome = await reconcileOrder(orderId, paymentPorts);
 
     // Assert
     expect(outcome).toBe('failed');
@@ -178,7 +179,7 @@ describe('WeChat "order not found"', () => {
     const warn = vi.spyOn(logger, 'warn');
 
     // Act
-    const outcome = reconcileOrder(orderId);
+    const outcome = reconcileOrder(orderId, paymentPorts);
 
     // Assert
     await expect(outcome).rejects.toThrow(/verification/);
@@ -193,7 +194,7 @@ describe('WeChat "order not found"', () => {
     await setFaults({ wxpay_query: 'no-route' });
 
     // Act
-    const outcome = reconcileOrder(orderId);
+    const outcome = reconcileOrder(orderId, paymentPorts);
 
     // Assert
     await expect(outcome).rejects.toThrow(/NOT_FOUND/);

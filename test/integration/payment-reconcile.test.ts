@@ -3,6 +3,7 @@ import * as purchase from '../../functions/membership/purchase';
 import { sandboxOpenidForCode } from '../../infra/sandbox/wechat-oauth';
 import { checkLedgerInvariants } from '../../shared/quota/ledger';
 import { findPendingOrdersPastValidity, reconcileOrder, reconcileOrdersPastValidity } from '../../shared/payments/reconcile';
+import { paymentPorts } from '../../shared/wiring/payments';
 import { platforms } from '../helpers/events';
 import { expireOrder, ledgerEntries, openPayPage, orderState, sandboxPay, sandboxTrade } from '../helpers/payments';
 import { setFaults } from '../helpers/sandbox';
@@ -39,8 +40,8 @@ describe('payment reconciliation', () => {
     await sandboxPay(orderId);
 
     // Act
-    const first = await reconcileOrder(orderId);
-    const second = await reconcileOrder(orderId);
+    const first = await reconcileOrder(orderId, paymentPorts);
+    const second = await reconcileOrder(orderId, paymentPorts);
 
     // Assert
     expect([first, second]).toEqual(['credited', 'already-paid']);
@@ -49,7 +50,7 @@ describe('payment reconciliation', () => {
 
   it('unpaid and still payable → pending, nothing changes', async () => {
     const { orderId } = await order({ channel: 'wx' });
-    expect(await reconcileOrder(orderId)).toBe('pending');
+    expect(await reconcileOrder(orderId, paymentPorts)).toBe('pending');
     expect((await orderState(orderId))?.status).toBe('pending');
   });
 
@@ -60,7 +61,7 @@ describe('payment reconciliation', () => {
 
     // Act
     const listed = await findPendingOrdersPastValidity();
-    const outcome = await reconcileOrder(orderId);
+    const outcome = await reconcileOrder(orderId, paymentPorts);
 
     // Assert
     expect(listed.map((ref) => ref.orderId)).toContain(orderId);
@@ -74,14 +75,14 @@ describe('payment reconciliation', () => {
   it('alipay opened but unpaid past its validity: closed at Alipay, marked failed', async () => {
     const { orderId } = await order({ channel: 'alipay' });
     await expireOrder(orderId);
-    expect(await reconcileOrder(orderId)).toBe('failed');
+    expect(await reconcileOrder(orderId, paymentPorts)).toBe('failed');
     expect(await sandboxTrade(orderId)).toMatchObject({ trade_status: 'TRADE_CLOSED' });
   });
 
   it('alipay never opened past its validity (Alipay never heard of it): marked failed', async () => {
     const { orderId } = await order({ channel: 'alipay' }, false);
     await expireOrder(orderId);
-    expect(await reconcileOrder(orderId)).toBe('failed');
+    expect(await reconcileOrder(orderId, paymentPorts)).toBe('failed');
     expect((await orderState(orderId))?.status).toBe('failed');
   });
 
@@ -90,7 +91,7 @@ describe('payment reconciliation', () => {
     await setFaults({ notify: 'drop' });
     await sandboxPay(orderId);
     await expireOrder(orderId);
-    expect(await reconcileOrder(orderId)).toBe('credited');
+    expect(await reconcileOrder(orderId, paymentPorts)).toBe('credited');
     expect((await ledgerEntries(user.id)).map((entry) => entry.kind)).toEqual(['grant']);
   });
 
@@ -98,7 +99,7 @@ describe('payment reconciliation', () => {
     // Arrange: never opened, expired and failed; then the buyer opens the page after all and pays
     const { user, orderId, payUrl } = await order({ channel: 'alipay' }, false);
     await expireOrder(orderId);
-    const givenUp = await reconcileOrder(orderId);
+    const givenUp = await reconcileOrder(orderId, paymentPorts);
     await openPayPage(payUrl);
 
     // Act
@@ -121,8 +122,8 @@ describe('payment reconciliation', () => {
     await expireOrder(unpaidOne.orderId);
 
     // Act
-    const result = await reconcileOrdersPastValidity(1000);
-    const again = await reconcileOrdersPastValidity(1000);
+    const result = await reconcileOrdersPastValidity(1000, paymentPorts);
+    const again = await reconcileOrdersPastValidity(1000, paymentPorts);
 
     // Assert
     expect(result.credited).toBeGreaterThanOrEqual(1);
@@ -137,11 +138,11 @@ describe('payment reconciliation', () => {
     const { orderId } = await order({ channel: 'alipay' });
     await expireOrder(orderId);
     await setFaults({ alipay: 'fail' });
-    await expect(reconcileOrder(orderId)).rejects.toThrow(/Alipay/);
+    await expect(reconcileOrder(orderId, paymentPorts)).rejects.toThrow(/Alipay/);
     expect((await orderState(orderId))?.status).toBe('pending');
   });
 
   it('an unknown order id → unknown-order', async () => {
-    expect(await reconcileOrder('order_000000000000000000000000')).toBe('unknown-order');
+    expect(await reconcileOrder('order_000000000000000000000000', paymentPorts)).toBe('unknown-order');
   });
 });

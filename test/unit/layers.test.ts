@@ -43,6 +43,8 @@ describe('layer rules (.dependency-cruiser.cjs)', () => {
         'no-http-to-functions-deps: shared/http/bad-imports-function.ts → functions/entry.ts',
         'no-domain-to-http-deps: shared/payments/bad-imports-http.ts → shared/http/respond.ts',
         'no-domain-to-functions-deps: shared/auth/bad-imports-function.ts → functions/entry.ts',
+        'no-domain-to-wiring-deps: shared/tasks/bad-imports-wiring.ts → shared/wiring/ports.ts',
+        'no-wiring-to-upper-deps: shared/wiring/bad-imports-http.ts → shared/http/respond.ts',
         'no-vendors-to-domain-deps: shared/vendors/bad.ts → shared/tasks/a.ts',
         'no-vendors-to-domain-deps: shared/vendors/bad-type-only.ts → shared/users-types.ts',
         'no-vendors-to-http-deps: shared/vendors/bad-imports-routes.ts → shared/routes.ts',

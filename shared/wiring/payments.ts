@@ -3,17 +3,14 @@ import { ALIPAY_PRODUCTION_GATEWAY, createAlipay, type Alipay } from '../vendors
 import { readPrivateKey, readPublicKey, readPublicKeyMap } from '../vendors/payment-keys';
 import { createWechatOAuth, WECHAT_OAUTH_PRODUCTION_URL, type WechatOAuth } from '../vendors/wechat-oauth';
 import { createWechatPay, WECHAT_PAY_PRODUCTION_URL, type WechatPay } from '../vendors/wechat-pay';
+import type { PaymentPorts } from '../payments/ports';
 
 /**
- * The payment platform clients of this function instance, each built on first use (keys parsed
- * once, not at cold start, and not at all by functions that never pay) and kept for the life of
- * the instance. Built from configuration only: tests point the URLs at the sandbox.
+ * The payment platform ports of this function instance (the composition root, shared/wiring/),
+ * each built on first use (keys parsed once, not at cold start, and not at all by functions that
+ * never pay) and kept for the life of the instance. Built from configuration only: tests point the
+ * URLs at the sandbox.
  */
-export interface PaymentClients {
-  readonly wechatPay: WechatPay;
-  readonly alipay: Alipay;
-  readonly wechatOAuth: WechatOAuth;
-}
 
 function wechatPayFrom(settings: Config): WechatPay {
   return createWechatPay({
@@ -45,7 +42,7 @@ let wechatPay: WechatPay | undefined;
 let alipay: Alipay | undefined;
 let wechatOAuth: WechatOAuth | undefined;
 
-export const paymentClients: PaymentClients = {
+export const paymentPorts: PaymentPorts = {
   get wechatPay() {
     wechatPay ??= wechatPayFrom(config());
     return wechatPay;
