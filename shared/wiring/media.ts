@@ -1,21 +1,12 @@
 import { config } from '../config';
 import type { MediaPorts } from '../media/ports';
 import { tencentStsIssuer } from '../vendors/sts';
-import { once, taskPorts } from './ports';
+import { extendPorts, taskPorts } from './ports';
 
 /** GET /media/sts's ports: settings, COS and STS (whose SDK only this bundle carries). */
-export const mediaPorts: MediaPorts = {
-  get settings() {
-    return taskPorts.settings;
-  },
-  get tasks() {
-    return taskPorts.tasks;
-  },
-  get store() {
-    return taskPorts.store;
-  },
-  get sts() {
+export const mediaPorts: MediaPorts = extendPorts(taskPorts, {
+  sts: () => {
     const settings = config();
-    return once('sts', () => tencentStsIssuer({ secretId: settings.TENCENT_SECRET_ID, secretKey: settings.TENCENT_SECRET_KEY, region: settings.TENCENT_REGION, endpoint: settings.TENCENT_API_ENDPOINT }));
+    return tencentStsIssuer({ secretId: settings.TENCENT_SECRET_ID, secretKey: settings.TENCENT_SECRET_KEY, region: settings.TENCENT_REGION, endpoint: settings.TENCENT_API_ENDPOINT });
   },
-};
+});

@@ -1,7 +1,6 @@
 import { config } from '../config';
 import { resolveTaskSettings } from '../config/tasks';
-import type { MediaPorts } from '../media/ports';
-import type { CreatePorts, TaskPorts } from '../tasks/ports';
+import type { TaskPorts } from '../tasks/ports';
 import { cosObjectStore, type CosOptions } from '../vendors/cos';
 import { runningHubClient } from '../vendors/runninghub';
 
@@ -13,14 +12,25 @@ import { runningHubClient } from '../vendors/runninghub';
  * production fails that first use, naming it. Ports whose SDK is large (Cloud Infinite: the COS SDK;
  * STS) are wired in their own files, so only the functions that use them bundle them.
  */
-export type AllPorts = CreatePorts & MediaPorts;
-
-const built: Partial<AllPorts> = {};
+const built: Partial<TaskPorts> = {};
 
 /** Builds a port on its first read and keeps it for the instance. */
-export function once<K extends keyof AllPorts>(name: K, build: () => AllPorts[K]): AllPorts[K] {
+function once<K extends keyof TaskPorts>(name: K, build: () => TaskPorts[K]): TaskPorts[K] {
   built[name] ??= build();
-  return built[name] as AllPorts[K];
+  return built[name] as TaskPorts[K];
+}
+
+/**
+ * `base`'s ports plus `extra` ones, each built on first read: the extra ports of one function, so
+ * only its bundle carries their SDK (shared/wiring/task-create.ts, media.ts).
+ */
+export function extendPorts<Base extends object, Extra extends object>(base: Base, extra: { [K in keyof Extra]: () => Extra[K] }): Base & Extra {
+  const ports = Object.create(base) as Base & Extra;
+  for (const [name, build] of Object.entries(extra) as [string, () => unknown][]) {
+    let port: unknown;
+    Object.defineProperty(ports, name, { enumerable: true, get: () => (port ??= build()) });
+  }
+  return ports;
 }
 
 export function cosOptions(): CosOptions {

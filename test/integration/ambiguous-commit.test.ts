@@ -42,6 +42,15 @@ const createBody = (key: string, type: 'basic_clean' | 'model_pose12') =>
   type === 'basic_clean' ? { type, inputImageUrl: key, params: { template: 'white_bg' } } : { type, inputImageUrl: key, params: { scene: 'street', category: 'dress' } };
 const statement = (pattern: RegExp) => (sql: string) => pattern.test(sql);
 
+/** A model_pose12 task whose hold and row committed but whose creator died before asking RunningHub: its start lease lapsed. */
+async function stalledPoseTask() {
+  const { user, token } = await createUser({ quota: 2 });
+  const { taskId, key } = await seedInput(user.id, jpegImage());
+  await createWithHold({ id: taskId, userId: user.id, type: 'model_pose12', inputKey: key, params: { scene: 'street', category: 'dress' }, vendor: 'runninghub', webhookToken: null, deadlineSeconds: 600, startLeaseSeconds: START_LEASE_SECONDS, createdAt: new Date() });
+  await execute('UPDATE tasks SET next_poll_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ?', [taskId]);
+  return { user, token, taskId, key };
+}
+
 describe('answers after an ambiguous commit', () => {
   it('hold: the create whose COMMIT answer was lost goes on with the committed task and starts RunningHub', async () => {
     // Arrange
@@ -62,11 +71,8 @@ describe('answers after an ambiguous commit', () => {
   });
 
   it('hold: a repeated create of a task whose creator died before starting it starts it now', async () => {
-    // Arrange: hold and task committed, the request gone before RunningHub was asked; its start lease lapsed
-    const { user, token } = await createUser({ quota: 2 });
-    const { taskId, key } = await seedInput(user.id, jpegImage());
-    await createWithHold({ id: taskId, userId: user.id, type: 'model_pose12', inputKey: key, params: { scene: 'street', category: 'dress' }, vendor: 'runninghub', webhookToken: null, deadlineSeconds: 600, startLeaseSeconds: START_LEASE_SECONDS, createdAt: new Date() });
-    await execute('UPDATE tasks SET next_poll_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ?', [taskId]);
+    // Arrange
+    const { token, taskId, key } = await stalledPoseTask();
 
     // Act
     const repeated = await aws.call(create, { method: 'POST', path: '/task/create', token, body: createBody(key, 'model_pose12') });
@@ -80,10 +86,7 @@ describe('answers after an ambiguous commit', () => {
 
   it('hold: a poll of a task whose creator died before starting it fails it at once with its quota back', async () => {
     // Arrange
-    const { user, token } = await createUser({ quota: 2 });
-    const { taskId, key } = await seedInput(user.id, jpegImage());
-    await createWithHold({ id: taskId, userId: user.id, type: 'model_pose12', inputKey: key, params: { scene: 'street', category: 'dress' }, vendor: 'runninghub', webhookToken: null, deadlineSeconds: 600, startLeaseSeconds: START_LEASE_SECONDS, createdAt: new Date() });
-    await execute('UPDATE tasks SET next_poll_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ?', [taskId]);
+    const { user, token, taskId } = await stalledPoseTask();
 
     // Act
     const polled = await aws.call(get, { method: 'GET', path: `/task/${taskId}`, token });
