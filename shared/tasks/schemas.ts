@@ -38,6 +38,40 @@ export const isTaskId = (value: string): boolean => TASK_ID_PATTERN.test(value);
 
 export const MAX_LIST_LIMIT = 50;
 
+/**
+ * Keyset position in GET /task/list: the last listed task's creation time (ms) and id, opaque to
+ * clients (base64url of `<ms>:<id>`). The next page holds the tasks strictly older in the list's
+ * order (created_at DESC, id DESC), so tasks created meanwhile neither repeat nor shift it.
+ */
+export interface TaskCursor {
+  readonly createdAt: Date;
+  readonly id: string;
+}
+
+/** The latest instant a DATETIME holds (9999-12-31 23:59:59.999 UTC). */
+const MAX_CURSOR_MS = 253_402_300_799_999;
+
+export function encodeCursor(task: { readonly createdAt: Date; readonly id: string }): string {
+  return Buffer.from(`${task.createdAt.getTime()}:${task.id}`, 'utf8').toString('base64url');
+}
+
+/** The cursor a client sent back, or undefined when it is not one this API issued in form. */
+export function decodeCursor(value: string): TaskCursor | undefined {
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(value)) return undefined;
+  const bytes = Buffer.from(value, 'base64url');
+  if (bytes.toString('base64url') !== value) return undefined;
+  const match = /^(\d{1,15}):(.+)$/.exec(bytes.toString('utf8'));
+  const ms = Number(match?.[1]);
+  const id = match?.[2];
+  if (!match || !id || ms > MAX_CURSOR_MS || !TASK_ID_PATTERN.test(id)) return undefined;
+  return { createdAt: new Date(ms), id };
+}
+
+const cursor = z.pipe(
+  z.string().check(z.refine((value) => decodeCursor(value) !== undefined, 'cursor is malformed: pass back nextCursor as received')),
+  z.transform((value: string) => decodeCursor(value) as TaskCursor),
+);
+
 export const listQuery = z.object({
   limit: z._default(
     z.pipe(
@@ -49,7 +83,10 @@ export const listQuery = z.object({
   ),
   offset: z._default(z.coerce.number().check(z.refine((value) => Number.isInteger(value) && value >= 0 && value <= 1_000_000, 'offset must be an integer from 0')), 0),
   status: z._default(z.enum(['all', 'processing', 'done', 'failed'], 'status must be all/processing/done/failed'), 'all'),
-});
+  /** Extension: keyset paging, the page after this position (offset must then be 0 or absent). */
+  cursor: z.optional(cursor),
+}).check(z.refine((query) => query.cursor === undefined || query.offset === 0, { path: ['offset'], error: 'offset must be 0 or absent when a cursor is given' }));
+export type ListQuery = z.infer<typeof listQuery>;
 
 /** The webhook's token; a malformed one answers 404 like an unknown one. */
 export const callbackQuery = z.object({ token: z._default(z.string(), '') });
