@@ -95,6 +95,23 @@ async function measure(row: Row, runs: number, prepare: (index: number) => Promi
   }
 }
 
+/** Several rows measured round-robin (warm-up included), so drift of the machine hits each alike. */
+async function measureInterleaved(runs: number, rows: readonly (readonly [Row, () => Promise<unknown>])[]): Promise<void> {
+  for (let index = 0; index < warmupRuns + runs; index += 1) {
+    for (const [row, run] of rows) {
+      const statementsBefore = statements;
+      const vendorBefore = vendorCalls;
+      const started = performance.now();
+      await run();
+      const elapsed = performance.now() - started;
+      if (index < warmupRuns) continue;
+      row.samples.push(elapsed);
+      row.statements.push(statements - statementsBefore);
+      row.vendorCalls.push(vendorCalls - vendorBefore);
+    }
+  }
+}
+
 function renderSection(rows: readonly Row[], runs: number): string {
   const lines = [
     startMarker,
@@ -115,7 +132,10 @@ function renderSection(rows: readonly Row[], runs: number): string {
       'schema per run, pool of DB_POOL_SIZE connections); vendors are the in-process sandbox over loopback HTTP, so vendor ' +
       'latency here is the sandbox’s (which really decodes and encodes the images), not Tencent’s or RunningHub’s. ' +
       '*DB round trips* counts every statement sent (START TRANSACTION and COMMIT included). The raw select is the floor: ' +
-      'one round trip on the same pool.',
+      'one round trip on the same pool. The list rows are measured round-robin against two users with 10 and 10,000 tasks ' +
+      '(a third each processing, done, failed); their one statement reads the total from user_task_counts (migration 008) and ' +
+      'the page from the user\u2019s index (shared/db/repositories/task-list.ts), so page 1 and a cursor page cost the same ' +
+      'at any task count; an offset page still walks the entries before it.',
     endMarker,
   ];
   return lines.join('\n');
@@ -134,12 +154,13 @@ async function main(): Promise<void> {
   Object.assign(process.env, { APP_ENV: 'test', LOG_LEVEL: 'SILENT', DATABASE_URL: databaseUrl, TENCENT_API_ENDPOINT: sandbox.url });
 
   // Imported after the environment is set: configuration is read once, at the first import.
-  const { db, closeDb, withTransaction } = await import('../shared/db/pool');
+  const { db, closeDb, select, withTransaction } = await import('../shared/db/pool');
   const { grantMembership } = await import('../shared/quota/ledger');
   const { findOrCreateUserByPhone } = await import('../shared/users');
   const { issueToken } = await import('../shared/auth/jwt');
   const { mintTaskId } = await import('../shared/media/keys');
-  const { taskServices } = await import('../shared/tasks/services');
+  const { taskPorts } = await import('../shared/wiring/ports');
+  const { encodeCursor } = await import('../shared/tasks/schemas');
   const createFn = await import('../functions/task/create');
   const getFn = await import('../functions/task/get');
   const listFn = await import('../functions/task/list');
@@ -149,13 +170,29 @@ async function main(): Promise<void> {
     const user = await findOrCreateUserByPhone('13900000000');
     await withTransaction((connection) => grantMembership(connection, user.id, `order_bench_${user.id}`, 100_000, 30));
     const token = await issueToken({ userId: user.id, tokenVersion: user.token_version, role: user.role });
-    const { store } = taskServices();
+    const { store } = taskPorts;
     const image = jpegImage({ width: 320, height: 240 });
     const seed = async (): Promise<{ taskId: string; key: string }> => {
       const taskId = mintTaskId();
       const key = `input/${user.id}/${taskId}/original.jpg`;
       await store.put(key, image, 'image/jpeg');
       return { taskId, key };
+    };
+    /** A user with `count` tasks written by SQL, a second apart, newest now; a third of them done with a result. */
+    const seedListUser = async (phone: string, count: number): Promise<{ userId: string; token: string }> => {
+      const listUser = await findOrCreateUserByPhone(phone);
+      for (let start = 0; start < count; start += 1000) {
+        const values: unknown[] = [];
+        const tuples: string[] = [];
+        for (let index = start; index < Math.min(count, start + 1000); index += 1) {
+          const taskId = mintTaskId();
+          const status = (['done', 'failed', 'processing'] as const)[index % 3];
+          tuples.push(`(?, ?, 'basic_clean', ?, ?, '{}', ?, 'ci', NOW(3), NOW(3) - INTERVAL ? SECOND)`);
+          values.push(taskId, listUser.id, status, `input/${listUser.id}/${taskId}/original.jpg`, status === 'done' ? JSON.stringify([`output/${listUser.id}/${taskId}/result.jpg`]) : null, index);
+        }
+        await db().query(`INSERT INTO tasks (id, user_id, type, status, input_key, params, result_keys, vendor, deadline_at, created_at) VALUES ${tuples.join(', ')}`, values);
+      }
+      return { userId: listUser.id, token: await issueToken({ userId: listUser.id, tokenVersion: listUser.token_version, role: listUser.role }) };
     };
     const call = async (fn: typeof createFn, request: APIGatewayProxyEventV2, expect: (body: { success: boolean; data?: { status?: string } }) => boolean) => {
       const response = await fn.handler(request, context);
@@ -176,6 +213,27 @@ async function main(): Promise<void> {
     await measure(row('raw mysql2 PK select', 'the floor: `SELECT … FROM tasks WHERE id = ?` on the same pool'), runs, async () => async () => {
       await db().query('SELECT id, status, result_keys FROM tasks WHERE id = ?', [done.taskId]);
     });
+    // GET /task/list against users with 10 and 10,000 tasks (rows written by SQL, counts kept by the
+    // migration 008 triggers), rows interleaved so machine drift hits them alike.
+    const few = await seedListUser('13900000010', 10);
+    const many = await seedListUser('13900000011', 10_000);
+    const [cursorRow] = await select<{ id: string; created_at: Date }>(
+      'SELECT id, created_at FROM tasks WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET 489',
+      [many.userId],
+    );
+    if (!cursorRow) throw new Error('no 490th task to start page 50 from');
+    const page50 = encodeCursor({ createdAt: cursorRow.created_at, id: cursorRow.id });
+    const listPage = (token: string, total: number, query?: Record<string, string>) => () =>
+      call(listFn, event('GET', '/api/task/list', token, undefined, query), (body) => {
+        const data = body.data as { tasks?: unknown[]; total?: number } | undefined;
+        return body.success && data?.tasks?.length === 10 && data.total === total;
+      });
+    await measureInterleaved(runs, [
+      [row('GET /task/list page 1, 10 tasks', 'session columns, total from user_task_counts and the page: one statement'), listPage(few.token, 10)],
+      [row('GET /task/list page 1, 10,000 tasks', 'the same statement: reads 11 index entries and 10 rows by primary key'), listPage(many.token, 10_000)],
+      [row('GET /task/list 10,000 tasks, cursor page 50', '`cursor` after task 490: the same 11 index entries'), listPage(many.token, 10_000, { cursor: page50 })],
+      [row('GET /task/list 10,000 tasks, offset page 50', '`offset=490` (the contract): walks 500 index entries'), listPage(many.token, 10_000, { offset: '490' })],
+    ]);
     await measure(row('GET /task/{id} (done)', 'caller by id, task by id and owner, 1 presigned URL (no SDK)'), runs, async () => () =>
       call(getFn, event('GET', `/api/task/${done.taskId}`, token), (body) => body.data?.status === 'done'),
     );
@@ -190,10 +248,6 @@ async function main(): Promise<void> {
     });
     await measure(row('POST /task/create (repeat)', 'the same task id again: caller and task, nothing spent'), runs, async () => () =>
       call(createFn, event('POST', '/api/task/create', token, { type: 'basic_clean', inputImageUrl: done.key }), (body) => body.data?.status === 'done'),
-    );
-
-    await measure(row('GET /task/list (page of 10)', `caller, then the newest 10 of the user's ${2 * (warmupRuns + runs) + 1} tasks with COUNT(*) OVER () for the total`), runs, async () => () =>
-      call(listFn, event('GET', '/api/task/list', token), (body) => body.success),
     );
     const section = renderSection(rows, runs);
     console.log(section);
