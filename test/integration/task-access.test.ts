@@ -117,8 +117,8 @@ describe.each(platforms)('task access on $name', (platform) => {
     expect(tasks.map((task) => task.id)).toEqual([rejected.taskId, ...[...ids].reverse()]);
     expect(tasks[0]).toEqual({ id: rejected.taskId, type: 'basic_clean', status: 'failed', thumbnail: null, createdAt: expect.any(String) });
     expect(tasks[1]?.thumbnail).toContain(`/output/${user.id}/${ids[2]}/result.jpg?`);
-    expect(page.json.data).toEqual({ tasks: [expect.objectContaining({ id: ids[1] }), expect.objectContaining({ id: ids[0] })], total: 3, limit: 2, offset: 1 });
-    expect(beyond.json.data).toEqual({ tasks: [], total: 4, limit: 10, offset: 50 });
+    expect(page.json.data).toEqual({ tasks: [expect.objectContaining({ id: ids[1] }), expect.objectContaining({ id: ids[0] })], total: 3, limit: 2, offset: 1, nextCursor: null });
+    expect(beyond.json.data).toEqual({ tasks: [], total: 4, limit: 10, offset: 50, nextCursor: null });
     expect(capped.json.data?.limit).toBe(50);
     expect(bad.status).toBe(400);
     expect((bad.json.error?.details ?? []).map((issue) => issue.field).sort()).toEqual(['limit', 'status']);
