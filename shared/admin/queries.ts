@@ -1,11 +1,14 @@
-import { select, type Queryable } from '../db/pool';
-import { toPublicUser, type PublicUser, type UserRow } from '../users';
+import type { Queryable } from '../db/pool';
+import { listFailedTasksSince, listTasksPage, type TaskRow } from '../db/repositories/tasks';
+import { listUsersPage } from '../db/repositories/users';
+import { toPublicUser, type PublicUser } from '../users';
 import type { AdminFailedTasksQuery, AdminTasksQuery, AdminUsersQuery } from './schemas';
 
 /**
  * The admin lists (contract §11–13). Each page is one query plus one COUNT over the same filter.
  * Membership is derived exactly as everywhere else (toPublicUser): one `now` is used for the SQL
  * filter and for the derived fields, so a row never shows isMember=true under isMember=false.
+ * The statements are in the users and tasks repositories (shared/db/repositories/).
  */
 
 /** `13800138000` → `138****8000`: the first three and last four digits stay, the rest is masked. */
@@ -20,15 +23,10 @@ export interface Page<T> {
   readonly total: number;
 }
 
-const userColumns = 'id, phone, role, token_version, member_expires_at, quota_balance, quota_expired_through, created_at';
-
 export async function listUsers(query: AdminUsersQuery, now = new Date(), on?: Queryable): Promise<Page<PublicUser>> {
-  const where =
-    query.isMember === 'true' ? 'WHERE member_expires_at > ?' : query.isMember === 'false' ? 'WHERE (member_expires_at IS NULL OR member_expires_at <= ?)' : '';
-  const params = query.isMember === undefined ? [] : [now];
-  const rows = await select<UserRow>(`SELECT ${userColumns} FROM users ${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, [...params, query.limit, query.offset], on);
-  const [count] = await select<{ total: number | string }>(`SELECT COUNT(*) AS total FROM users ${where}`, params, on);
-  return { items: rows.map((row) => ({ ...toPublicUser(row, now), phone: maskPhone(row.phone) })), total: Number(count?.total ?? 0) };
+  const isMember = query.isMember === undefined ? undefined : query.isMember === 'true';
+  const { rows, total } = await listUsersPage({ isMember, now }, query.limit, query.offset, on);
+  return { items: rows.map((row) => ({ ...toPublicUser(row, now), phone: maskPhone(row.phone) })), total };
 }
 
 /** A task as the admin task list shows it (contract §12). */
@@ -46,37 +44,11 @@ export interface AdminFailedTask extends AdminTask {
   errorReason: string | null;
 }
 
-interface TaskRow {
-  id: string;
-  user_id: string;
-  type: string;
-  status: string;
-  error_code: number | null;
-  error_reason: string | null;
-  created_at: Date;
-}
-
 const toAdminTask = (row: TaskRow): AdminTask => ({ id: row.id, userId: row.user_id, type: row.type, status: row.status, createdAt: row.created_at.toISOString() });
 
 export async function listTasks(query: AdminTasksQuery, on?: Queryable): Promise<Page<AdminTask>> {
-  const conditions: string[] = [];
-  const params: string[] = [];
-  if (query.status !== 'all') {
-    conditions.push('status = ?');
-    params.push(query.status);
-  }
-  if (query.userId !== undefined) {
-    conditions.push('user_id = ?');
-    params.push(query.userId);
-  }
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-  const rows = await select<TaskRow>(
-    `SELECT id, user_id, type, status, error_code, error_reason, created_at FROM tasks ${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
-    [...params, query.limit, query.offset],
-    on,
-  );
-  const [count] = await select<{ total: number | string }>(`SELECT COUNT(*) AS total FROM tasks ${where}`, params, on);
-  return { items: rows.map(toAdminTask), total: Number(count?.total ?? 0) };
+  const { rows, total } = await listTasksPage({ status: query.status === 'all' ? undefined : query.status, userId: query.userId }, query.limit, query.offset, on);
+  return { items: rows.map(toAdminTask), total };
 }
 
 /**
@@ -85,15 +57,6 @@ export async function listTasks(query: AdminTasksQuery, on?: Queryable): Promise
  */
 export async function listFailedTasks(query: AdminFailedTasksQuery, now = new Date(), on?: Queryable): Promise<Page<AdminFailedTask>> {
   const since = new Date(now.getTime() - query.days * 86_400_000);
-  const where = "WHERE status = 'failed' AND finished_at >= ?";
-  const rows = await select<TaskRow>(
-    `SELECT id, user_id, type, status, error_code, error_reason, created_at FROM tasks ${where} ORDER BY finished_at DESC, id DESC LIMIT ?`,
-    [since, query.limit],
-    on,
-  );
-  const [count] = await select<{ total: number | string }>(`SELECT COUNT(*) AS total FROM tasks ${where}`, [since], on);
-  return {
-    items: rows.map((row) => ({ ...toAdminTask(row), errorCode: row.error_code === null ? null : Number(row.error_code), errorReason: row.error_reason })),
-    total: Number(count?.total ?? 0),
-  };
+  const { rows, total } = await listFailedTasksSince(since, query.limit, on);
+  return { items: rows.map((row) => ({ ...toAdminTask(row), errorCode: row.error_code, errorReason: row.error_reason })), total };
 }

@@ -1,4 +1,5 @@
-import { execute, select, withTransaction } from '../db/pool';
+import { withTransaction } from '../db/pool';
+import { lockBucket, saveHits } from '../db/repositories/rate-limit-logs';
 import { RateLimitedError } from '../errors';
 
 /**
@@ -11,23 +12,14 @@ import { RateLimitedError } from '../errors';
 export async function hitRateLimit(bucket: string, limit: number, windowSeconds: number, now = Date.now()): Promise<void> {
   const windowMs = windowSeconds * 1000;
   await withTransaction(async (connection) => {
-    // An upsert takes the row's exclusive lock even when the row is new (a plain SELECT … FOR
-    // UPDATE of a missing row would only lock a gap, and two such transactions deadlock).
-    await execute(
-      `INSERT INTO rate_limit_logs (bucket, hits, expires_at) VALUES (?, '', ?)
-       ON DUPLICATE KEY UPDATE bucket = bucket`,
-      [bucket, new Date(now)],
-      connection,
-    );
-    const [row] = await select<{ hits: string }>('SELECT hits FROM rate_limit_logs WHERE bucket = ? FOR UPDATE', [bucket], connection);
-    const recent = parseHits(row?.hits).filter((at) => at > now - windowMs);
+    const recent = parseHits(await lockBucket(connection, bucket, new Date(now))).filter((at) => at > now - windowMs);
     if (recent.length >= limit) {
       // The request would pass once enough of the oldest accepted hits have left the window.
       const freedAt = (recent[recent.length - limit] ?? now) + windowMs;
       throw new RateLimitedError((freedAt - now) / 1000);
     }
     const kept = [...recent, now].sort((a, b) => a - b).slice(-limit);
-    await execute('UPDATE rate_limit_logs SET hits = ?, expires_at = ? WHERE bucket = ?', [kept.join(','), new Date(Math.max(...kept) + windowMs), bucket], connection);
+    await saveHits(connection, bucket, kept.join(','), new Date(Math.max(...kept) + windowMs));
   });
 }
 

@@ -1,10 +1,12 @@
-import { execute } from '../db/pool';
+import { purgeExpiredCodes } from '../db/repositories/otp-codes';
+import { purgeExpiredLogs } from '../db/repositories/rate-limit-logs';
+import { purgeLapsedClaims } from '../db/repositories/sweep-claims';
 
 /**
  * Deletes rows nothing reads any more, a bounded number per statement so no statement holds locks
  * for long: login codes PURGE_AFTER_HOURS after they expired (kept that long so support can see
  * whether a code was sent), rate-limit logs whose newest hit has left its window (such a row counts
- * nothing), and sweeper claims that lapsed an hour ago.
+ * nothing), and sweeper claims that lapsed an hour ago. The statements are in each table's repository.
  */
 export type PurgeBatchResult = {
   readonly done: boolean;
@@ -14,9 +16,9 @@ export type PurgeBatchResult = {
 };
 
 export async function purgeExpired(batchSize: number, purgeAfterHours: number): Promise<PurgeBatchResult> {
-  const otp = await execute('DELETE FROM otp_codes WHERE expires_at < NOW(3) - INTERVAL ? HOUR ORDER BY expires_at LIMIT ?', [purgeAfterHours, batchSize]);
-  const limits = await execute('DELETE FROM rate_limit_logs WHERE expires_at < NOW(3) ORDER BY expires_at LIMIT ?', [batchSize]);
-  const claims = await execute('DELETE FROM sweep_claims WHERE claimed_until < NOW(3) - INTERVAL 1 HOUR ORDER BY claimed_until LIMIT ?', [batchSize]);
-  const counts = { otpCodes: otp.affectedRows, rateLimits: limits.affectedRows, claims: claims.affectedRows };
+  const otpCodes = await purgeExpiredCodes(purgeAfterHours, batchSize);
+  const rateLimits = await purgeExpiredLogs(batchSize);
+  const claims = await purgeLapsedClaims(batchSize);
+  const counts = { otpCodes, rateLimits, claims };
   return { done: Object.values(counts).every((count) => count < batchSize), ...counts };
 }

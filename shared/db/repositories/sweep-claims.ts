@@ -29,3 +29,9 @@ export async function claim(connection: PoolConnection, kind: ClaimKind, subject
 export async function releaseClaim(kind: ClaimKind, subject: string, on?: Queryable): Promise<void> {
   await execute('DELETE FROM sweep_claims WHERE kind = ? AND subject = ?', [kind, subject], on);
 }
+
+/** Deletes up to `limit` claims that lapsed over an hour ago (nothing reads them), oldest first; answers how many. */
+export async function purgeLapsedClaims(limit: number): Promise<number> {
+  const result = await execute('DELETE FROM sweep_claims WHERE claimed_until < NOW(3) - INTERVAL 1 HOUR ORDER BY claimed_until LIMIT ?', [limit]);
+  return result.affectedRows;
+}

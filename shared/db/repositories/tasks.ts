@@ -275,3 +275,38 @@ export async function lockOverdueTasks(connection: PoolConnection, limit: number
   );
   return rows.map(toTaskRow);
 }
+
+/** The admin task list's filter (contract §12); undefined fields do not filter. */
+export interface TaskListFilter {
+  readonly status: TaskStatus | undefined;
+  readonly userId: string | undefined;
+}
+
+/** One page of every user's tasks, newest first, and the count under the same filter: two statements. */
+export async function listTasksPage(filter: TaskListFilter, limit: number, offset: number, on?: Queryable): Promise<{ rows: TaskRow[]; total: number }> {
+  const conditions: string[] = [];
+  const params: string[] = [];
+  if (filter.status !== undefined) {
+    conditions.push('status = ?');
+    params.push(filter.status);
+  }
+  if (filter.userId !== undefined) {
+    conditions.push('user_id = ?');
+    params.push(filter.userId);
+  }
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const rows = await select<RawTaskRow>(`SELECT ${taskColumns} FROM tasks ${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, [...params, limit, offset], on);
+  const [count] = await select<{ total: number | string }>(`SELECT COUNT(*) AS total FROM tasks ${where}`, params, on);
+  return { rows: rows.map(toTaskRow), total: Number(count?.total ?? 0) };
+}
+
+/**
+ * Tasks that failed since `since`, most recent failure first (finished_at, idx_tasks_status_finished:
+ * support looks at what went wrong lately), and their count: two statements.
+ */
+export async function listFailedTasksSince(since: Date, limit: number, on?: Queryable): Promise<{ rows: TaskRow[]; total: number }> {
+  const where = "WHERE status = 'failed' AND finished_at >= ?";
+  const rows = await select<RawTaskRow>(`SELECT ${taskColumns} FROM tasks ${where} ORDER BY finished_at DESC, id DESC LIMIT ?`, [since, limit], on);
+  const [count] = await select<{ total: number | string }>(`SELECT COUNT(*) AS total FROM tasks ${where}`, [since], on);
+  return { rows: rows.map(toTaskRow), total: Number(count?.total ?? 0) };
+}

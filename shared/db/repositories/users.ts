@@ -126,3 +126,19 @@ export async function findUserWithAwaitingOrders(userId: string, olderThanSecond
   const { awaiting_orders: awaiting, ...user } = row;
   return { user, awaitingOrders: sqlFlag(awaiting) };
 }
+
+/** Membership as GET /admin/users filters it, judged at one `now` the caller also derives isMember with. */
+export interface UserListFilter {
+  /** Undefined: every user. */
+  readonly isMember: boolean | undefined;
+  readonly now: Date;
+}
+
+/** One page of users, newest first (idx_users_created), and the count under the same filter: two statements. */
+export async function listUsersPage(filter: UserListFilter, limit: number, offset: number, on?: Queryable): Promise<{ rows: UserRow[]; total: number }> {
+  const where = filter.isMember === true ? 'WHERE member_expires_at > ?' : filter.isMember === false ? 'WHERE (member_expires_at IS NULL OR member_expires_at <= ?)' : '';
+  const params = filter.isMember === undefined ? [] : [filter.now];
+  const rows = await select<UserRow>(`SELECT ${userColumns} FROM users ${where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, [...params, limit, offset], on);
+  const [count] = await select<{ total: number | string }>(`SELECT COUNT(*) AS total FROM users ${where}`, params, on);
+  return { rows, total: Number(count?.total ?? 0) };
+}

@@ -1,0 +1,155 @@
+import type { PoolConnection } from 'mysql2/promise';
+import { execute, select, type Queryable } from '../pool';
+
+/**
+ * Rows of `orders` (migration 003) and every statement on that table: pending → paid | failed.
+ * The rules (when to reuse an order, crediting with the membership grant) are in shared/payments/orders.ts.
+ * The database layer knows no vendor, so the columns the payment platforms also name are typed by
+ * their ENUMs here; shared/payments checks that they match its Channel and PayMethod.
+ */
+export type OrderStatus = 'pending' | 'paid' | 'failed';
+/** ENUM('wx', 'alipay'). */
+export type OrderChannel = 'wx' | 'alipay';
+/** ENUM('jsapi', 'h5', 'wap'). */
+export type OrderPayMethod = 'jsapi' | 'h5' | 'wap';
+
+export interface OrderRow {
+  id: string;
+  user_id: string;
+  channel: OrderChannel;
+  pay_method: OrderPayMethod;
+  status: OrderStatus;
+  amount_fen: number;
+  membership_days: number;
+  quota: number;
+  subject: string;
+  openid: string | null;
+  payer_ip: string | null;
+  /** MySQL 8 returns JSON columns parsed, MariaDB as text; read through payParamsOf (shared/payments/orders.ts). */
+  pay_params: unknown;
+  pay_params_expire_at: Date | null;
+  expires_at: Date;
+  platform_trade_no: string | null;
+  paid_at: Date | null;
+  failed_at: Date | null;
+  failure_reason: string | null;
+  last_queried_at: Date | null;
+  created_at: Date;
+}
+
+const orderColumns =
+  'id, user_id, channel, pay_method, status, amount_fen, membership_days, quota, subject, openid, payer_ip, pay_params, pay_params_expire_at, expires_at, platform_trade_no, paid_at, failed_at, failure_reason, last_queried_at, created_at';
+
+export async function findOrder(orderId: string, on?: Queryable): Promise<OrderRow | undefined> {
+  const [order] = await select<OrderRow>(`SELECT ${orderColumns} FROM orders WHERE id = ?`, [orderId], on);
+  return order;
+}
+
+/** What one order buys and how it is paid: everything fixed at creation. */
+export interface OrderTerms {
+  readonly userId: string;
+  readonly channel: OrderChannel;
+  readonly payMethod: OrderPayMethod;
+  readonly openid: string | null;
+  readonly amountFen: number;
+  readonly days: number;
+  readonly quota: number;
+  readonly subject: string;
+}
+
+/**
+ * The user's newest pending order with exactly these terms that can still be paid for at least
+ * `marginSeconds` more (read inside the transaction that locked the user's row).
+ */
+export async function findPayablePendingOrder(connection: PoolConnection, terms: OrderTerms, marginSeconds: number): Promise<OrderRow | undefined> {
+  const [payable] = await select<OrderRow>(
+    `SELECT ${orderColumns} FROM orders
+        WHERE user_id = ? AND status = 'pending' AND channel = ? AND pay_method = ? AND openid <=> ?
+          AND amount_fen = ? AND membership_days = ? AND quota = ? AND subject = ?
+          AND expires_at > NOW(3) + INTERVAL ? SECOND
+        ORDER BY created_at DESC LIMIT 1`,
+    [terms.userId, terms.channel, terms.payMethod, terms.openid, terms.amountFen, terms.days, terms.quota, terms.subject, marginSeconds],
+    connection,
+  );
+  return payable;
+}
+
+export interface NewOrder extends OrderTerms {
+  readonly id: string;
+  readonly payerIp: string | null;
+  /** Payable for this long from now, on the database's clock. */
+  readonly validityMinutes: number;
+}
+
+export async function insertOrder(connection: PoolConnection, order: NewOrder): Promise<void> {
+  await execute(
+    `INSERT INTO orders (id, user_id, channel, pay_method, amount_fen, membership_days, quota, subject, openid, payer_ip, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3) + INTERVAL ? MINUTE)`,
+    [order.id, order.userId, order.channel, order.payMethod, order.amountFen, order.days, order.quota, order.subject, order.openid, order.payerIp, order.validityMinutes],
+    connection,
+  );
+}
+
+/** Stores what the browser needs to pay (any JSON value; shared/payments knows its shape). */
+export async function savePayParams(orderId: string, params: unknown, expireAt: Date): Promise<void> {
+  await execute('UPDATE orders SET pay_params = ?, pay_params_expire_at = ? WHERE id = ?', [JSON.stringify(params), expireAt, orderId]);
+}
+
+/** pending → failed; false when the order was not pending (paid meanwhile, or failed already). */
+export async function markOrderFailed(orderId: string, reason: string): Promise<boolean> {
+  // failure_reason is VARCHAR(64).
+  const result = await execute(`UPDATE orders SET status = 'failed', failed_at = NOW(3), failure_reason = ? WHERE id = ? AND status = 'pending'`, [reason.slice(0, 64), orderId]);
+  return result.affectedRows === 1;
+}
+
+/**
+ * → paid, unless paid already (a failed order too: the platform took the money after we gave up on
+ * it). True when this call flipped it; concurrent deliveries queue on the order row.
+ */
+export async function markOrderPaid(connection: PoolConnection, orderId: string, platformTradeNo: string | null): Promise<boolean> {
+  const flipped = await execute(
+    `UPDATE orders SET status = 'paid', paid_at = NOW(3), platform_trade_no = COALESCE(?, platform_trade_no), failure_reason = NULL
+        WHERE id = ? AND status <> 'paid'`,
+    [platformTradeNo, orderId],
+    connection,
+  );
+  return flipped.affectedRows !== 0;
+}
+
+/**
+ * Claims the right to ask the platform about an order now: at most one caller per interval wins
+ * (a conditional UPDATE, so concurrent status polls from many instances agree without locks).
+ */
+export async function claimQuerySlot(orderId: string, intervalSeconds: number): Promise<boolean> {
+  const result = await execute(
+    `UPDATE orders SET last_queried_at = NOW(3)
+      WHERE id = ? AND status = 'pending' AND (last_queried_at IS NULL OR last_queried_at <= NOW(3) - INTERVAL ? SECOND)`,
+    [orderId, intervalSeconds],
+  );
+  return result.affectedRows === 1;
+}
+
+/** The caller's pending orders old enough that a notification should have come (newest first). */
+export async function pendingOrdersAwaitingPayment(userId: string, olderThanSeconds: number, limit = 3): Promise<OrderRow[]> {
+  return select<OrderRow>(
+    `SELECT ${orderColumns} FROM orders
+      WHERE user_id = ? AND status = 'pending' AND created_at <= NOW(3) - INTERVAL ? SECOND AND created_at > NOW(3) - INTERVAL 1 DAY
+      ORDER BY created_at DESC LIMIT ?`,
+    [userId, olderThanSeconds, limit],
+  );
+}
+
+/**
+ * Pending orders whose payable window has passed, for the operations sweeper: never-asked ones first,
+ * then the least recently asked, oldest first. Orders asked about in the last `quietSeconds` are left
+ * out (another run has them, or their platform just failed to answer), so a block of orders that
+ * cannot be settled does not hide the ones behind it.
+ */
+export async function pendingOrdersPastValidity(limit: number, quietSeconds = 0): Promise<OrderRow[]> {
+  return select<OrderRow>(
+    `SELECT ${orderColumns} FROM orders
+      WHERE status = 'pending' AND expires_at <= NOW(3) AND (last_queried_at IS NULL OR last_queried_at <= NOW(3) - INTERVAL ? SECOND)
+      ORDER BY last_queried_at IS NOT NULL, last_queried_at, expires_at LIMIT ?`,
+    [quietSeconds, limit],
+  );
+}
