@@ -134,8 +134,13 @@ function renderSection(rows: readonly Row[], runs: number): string {
       '*DB round trips* counts every statement sent (START TRANSACTION and COMMIT included). The raw select is the floor: ' +
       'one round trip on the same pool. The list rows are measured round-robin against two users with 10 and 10,000 tasks ' +
       '(a third each processing, done, failed); their one statement reads the total from user_task_counts (migration 008) and ' +
-      'the page from the user\u2019s index (shared/db/repositories/task-list.ts), so page 1 and a cursor page cost the same ' +
-      'at any task count; an offset page still walks the entries before it.',
+      'the page from the user\u2019s index (shared/db/repositories/tasks.ts), so page 1 and a cursor page cost the same ' +
+      'at any task count; an offset page still walks the entries before it. ' +
+      'Before the core rework (commit a6d6ae6, the same script), the round trips were: GET /task/{id} 2, GET /task/list 2 ' +
+      '(its COUNT(*) OVER () sorted every task of the user: 2.9 ms at 10 tasks, 53.6 ms at 10,000), ' +
+      'GET /membership/status 2 (as the issue measured them), POST /task/create basic_clean 17, model_pose12 11, repeat 2. ' +
+      'Now a read is one statement that returns the session columns beside its data (shared/auth/session.ts), the hold is one ' +
+      'conditional INSERT and a task\u2019s end one UPDATE whose trigger writes the confirm or release (docs/decisions/0007).',
     endMarker,
   ];
   return lines.join('\n');
@@ -164,6 +169,8 @@ async function main(): Promise<void> {
   const createFn = await import('../functions/task/create');
   const getFn = await import('../functions/task/get');
   const listFn = await import('../functions/task/list');
+  const meFn = await import('../functions/auth/me');
+  const statusFn = await import('../functions/membership/status');
   const { jpegImage } = await import('../test/helpers/images');
 
   try {
@@ -234,14 +241,20 @@ async function main(): Promise<void> {
       [row('GET /task/list 10,000 tasks, cursor page 50', '`cursor` after task 490: the same 11 index entries'), listPage(many.token, 10_000, { cursor: page50 })],
       [row('GET /task/list 10,000 tasks, offset page 50', '`offset=490` (the contract): walks 500 index entries'), listPage(many.token, 10_000, { offset: '490' })],
     ]);
-    await measure(row('GET /task/{id} (done)', 'caller by id, task by id and owner, 1 presigned URL (no SDK)'), runs, async () => () =>
+    await measure(row('GET /auth/me', 'the user row by id: the session check is the read'), runs, async () => () =>
+      call(meFn as typeof createFn, event('GET', '/api/auth/me', token), (body) => body.success),
+    );
+    await measure(row('GET /membership/status (no order pending)', 'user row and whether an order awaits its notification: one statement'), runs, async () => () =>
+      call(statusFn as typeof createFn, event('GET', '/api/membership/status', token), (body) => body.success),
+    );
+    await measure(row('GET /task/{id} (done)', 'session columns and the task in one statement, 1 presigned URL (no SDK)'), runs, async () => () =>
       call(getFn, event('GET', `/api/task/${done.taskId}`, token), (body) => body.data?.status === 'done'),
     );
-    await measure(row('POST /task/create basic_clean', 'HEAD + imageInfo, hold + insert, moderation + labels, CI image_process 320×240, confirm'), runs, async () => {
+    await measure(row('POST /task/create basic_clean', 'caller+task read; HEAD + imageInfo; START, hold, insert, COMMIT; moderation + labels; CI image_process 320×240; done (its trigger confirms)'), runs, async () => {
       const input = await seed();
       return () => call(createFn, event('POST', '/api/task/create', token, { type: 'basic_clean', inputImageUrl: input.key }), (body) => body.data?.status === 'done');
     });
-    await measure(row('POST /task/create model_pose12', 'as above up to the vendor, then RunningHub create and the vendor id'), runs, async () => {
+    await measure(row('POST /task/create model_pose12', 'caller+task read; START, hold, insert, COMMIT; RunningHub create; the vendor id'), runs, async () => {
       const input = await seed();
       return () =>
         call(createFn, event('POST', '/api/task/create', token, { type: 'model_pose12', inputImageUrl: input.key, params: { scene: 'street', category: 'dress' } }), (body) => body.data?.status === 'processing');

@@ -1,5 +1,5 @@
 import { assertSessionCurrent, type Session } from '../auth/session';
-import { selectTaskListPage } from '../db/repositories/task-list';
+import { selectTaskListPage } from '../db/repositories/tasks';
 import type { TaskPorts } from './ports';
 import { encodeCursor, type ListQuery } from './schemas';
 import { resultUrls, taskListItem } from './view';
