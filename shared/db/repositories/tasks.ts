@@ -62,14 +62,14 @@ const taskColumnList = [
 ];
 
 /** The task columns through an alias (`t`), plus the two flags computed on the database's clock. */
-export const taskColumnsOf = (alias: string): string =>
+const taskColumnsOf = (alias: string): string =>
   [
     ...taskColumnList.map((column) => `${alias}.${column}`),
     `${alias}.deadline_at <= NOW(3) AS overdue`,
     `(${alias}.next_poll_at IS NULL OR ${alias}.next_poll_at <= NOW(3)) AS poll_due`,
   ].join(', ');
 
-export const taskColumns = taskColumnsOf('tasks');
+const taskColumns = taskColumnsOf('tasks');
 
 /** MySQL returns JSON columns parsed, MariaDB (JSON = LONGTEXT) as text: accept both. */
 function json(value: unknown): unknown {
@@ -81,7 +81,7 @@ function json(value: unknown): unknown {
   }
 }
 
-export function toTaskRow(raw: RawTaskRow): TaskRow {
+function toTaskRow(raw: RawTaskRow): TaskRow {
   const params = json(raw.params);
   const resultKeys = json(raw.result_keys);
   return {

@@ -17,7 +17,7 @@ export interface UserRow {
   created_at: Date;
 }
 
-export const userColumns = 'id, phone, role, token_version, member_expires_at, quota_balance, quota_expired_through, created_at';
+const userColumns = 'id, phone, role, token_version, member_expires_at, quota_balance, quota_expired_through, created_at';
 
 /** The same columns read through the alias `u`, for statements that join a user's row to their data. */
 export const userColumnsOf = (alias: string): string =>
