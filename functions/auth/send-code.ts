@@ -1,5 +1,5 @@
 import { sendCodeBody } from '../../shared/auth/schemas';
-import { loginCodes } from '../../shared/auth/services';
+import { loginCodes } from '../../shared/wiring/auth';
 import { defineEndpoint } from '../../shared/http/endpoint';
 import { ok } from '../../shared/http/respond';
 
