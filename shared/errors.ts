@@ -1,7 +1,10 @@
 /**
  * Every failure a caller can see is one of these named classes. The HTTP layer maps them to the
  * contract's envelope in one place (shared/http/respond.ts); nothing else builds error responses.
- * Codes 1001-5002 are the contract's; the others are documented extensions (README.md, "Errors").
+ * Codes 1001-5002 are the contract's, each with the contract's user message (seeds/000 错误码); the
+ * others are documented extensions (README.md, "Errors") whose message is the contract's word for
+ * their HTTP status where it has one (400 请求参数错误, 403 权限不足, 404 资源不存在, 429 请求过于频繁).
+ * test/unit/error-messages.test.ts holds every message to this.
  */
 export interface FieldIssue {
   readonly field: string;
@@ -58,7 +61,7 @@ export class QuotaExhaustedError extends AppError {
 export class RateLimitedError extends AppError {
   readonly code = 1004;
   readonly status = 429;
-  constructor(retryAfterSeconds: number, message = '请求过于频繁,请稍后再试') {
+  constructor(retryAfterSeconds: number, message = '请求过于频繁') {
     super(message, { retryAfterSeconds });
   }
 }
@@ -66,7 +69,7 @@ export class RateLimitedError extends AppError {
 export class InvalidCodeError extends AppError {
   readonly code = 1005;
   readonly status = 400;
-  constructor(message = '验证码错误或已失效') {
+  constructor(message = '请求参数错误') {
     super(message);
   }
 }
@@ -74,7 +77,7 @@ export class InvalidCodeError extends AppError {
 export class ForbiddenError extends AppError {
   readonly code = 1006;
   readonly status = 403;
-  constructor(message = '无权访问') {
+  constructor(message = '权限不足') {
     super(message);
   }
 }

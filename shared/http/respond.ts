@@ -40,6 +40,6 @@ export function errorResponse(error: unknown, requestId: string): HttpResponse {
   return {
     statusCode: 500,
     headers: { ...jsonType },
-    body: JSON.stringify({ success: false, error: { code: INTERNAL_ERROR_CODE, message: '服务器内部错误,请稍后重试', requestId } }),
+    body: JSON.stringify({ success: false, error: { code: INTERNAL_ERROR_CODE, message: '服务器内部错误', requestId } }),
   };
 }

@@ -16,7 +16,7 @@ export async function readTask(session: Session, taskId: string, ports: TaskPort
   const found = await findUserAndTask(session.userId, isTaskId(taskId) ? taskId : '');
   assertSessionCurrent(found?.user, session);
   const task = found?.task;
-  if (!task) throw new NotFoundError('任务不存在');
+  if (!task) throw new NotFoundError();
   const settled = (await advanceTask(task, 'poll', ports)) === 'settled' && task.status === 'processing';
   return taskView(settled ? ((await findTask(task.id)) ?? task) : task, resultUrls(ports));
 }

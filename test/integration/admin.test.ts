@@ -250,7 +250,7 @@ describe.each(platforms)('admin endpoints on $name', (platform) => {
 
       // Assert
       expect(forUser.status).toBe(403);
-      expect(forUser.json).toEqual({ success: false, error: { code: 1006, message: '无权访问', requestId: expect.any(String) } });
+      expect(forUser.json).toEqual({ success: false, error: { code: 1006, message: '权限不足', requestId: expect.any(String) } });
       expect(anonymous.status).toBe(401);
       expect(anonymous.json.error?.code).toBe(1001);
     });
