@@ -5,7 +5,7 @@ import { int, optionalText, secret, setting, text } from './define';
  * OAuth (openid) and Alipay (wap pay). How keys may be written and how each value is used:
  * docs/payments.md. Every id and key is declared with secret(): required in production, with a
  * sandbox value locally (infra/sandbox/payment-keys.ts), so production can never fall back to the
- * committed test keys. Keys are read lazily by shared/payments/clients.ts, not at cold start.
+ * committed test keys. Keys are read lazily by shared/wiring/payments.ts, not at cold start.
  */
 
 /** Key material: PEM text (real or \n-escaped newlines), the base64 body of a PEM on one line, or a file path. */

@@ -109,7 +109,8 @@ export async function sweepOverdueTasks(batchSize: number, deadline: number, las
       try {
         const outcome = await lastCheck.check(task);
         if (outcome === 'busy') {
-          // Keep the claim: it lapses after the finisher's lease would, and a later run looks again.
+          // Keep the claim: it lapses within one sweeper period, when the finisher's lease (capped
+          // 30 s past the deadline) has lapsed too, so the next run looks again (bounded settlement).
           busy += 1;
           continue;
         }
