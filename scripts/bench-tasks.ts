@@ -80,35 +80,27 @@ function event(method: string, rawPath: string, token: string, body?: unknown, q
 
 const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 
+/** Runs one request and, past the warm-up, records its time, statements and vendor calls in `row`. */
+async function sample(row: Row, run: () => Promise<unknown>, warm: boolean): Promise<void> {
+  const statementsBefore = statements;
+  const vendorBefore = vendorCalls;
+  const started = performance.now();
+  await run();
+  const elapsed = performance.now() - started;
+  if (!warm) return;
+  row.samples.push(elapsed);
+  row.statements.push(statements - statementsBefore);
+  row.vendorCalls.push(vendorCalls - vendorBefore);
+}
+
 async function measure(row: Row, runs: number, prepare: (index: number) => Promise<() => Promise<unknown>>): Promise<void> {
-  for (let index = 0; index < warmupRuns + runs; index += 1) {
-    const run = await prepare(index);
-    const statementsBefore = statements;
-    const vendorBefore = vendorCalls;
-    const started = performance.now();
-    await run();
-    const elapsed = performance.now() - started;
-    if (index < warmupRuns) continue;
-    row.samples.push(elapsed);
-    row.statements.push(statements - statementsBefore);
-    row.vendorCalls.push(vendorCalls - vendorBefore);
-  }
+  for (let index = 0; index < warmupRuns + runs; index += 1) await sample(row, await prepare(index), index >= warmupRuns);
 }
 
 /** Several rows measured round-robin (warm-up included), so drift of the machine hits each alike. */
 async function measureInterleaved(runs: number, rows: readonly (readonly [Row, () => Promise<unknown>])[]): Promise<void> {
   for (let index = 0; index < warmupRuns + runs; index += 1) {
-    for (const [row, run] of rows) {
-      const statementsBefore = statements;
-      const vendorBefore = vendorCalls;
-      const started = performance.now();
-      await run();
-      const elapsed = performance.now() - started;
-      if (index < warmupRuns) continue;
-      row.samples.push(elapsed);
-      row.statements.push(statements - statementsBefore);
-      row.vendorCalls.push(vendorCalls - vendorBefore);
-    }
+    for (const [row, run] of rows) await sample(row, run, index >= warmupRuns);
   }
 }
 

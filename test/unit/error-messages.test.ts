@@ -18,7 +18,7 @@ const contractMessages = new Map([...contract.matchAll(/^\| (\d{4}) \| [^|]+ \| 
 const statusMessages = new Map([...contract.matchAll(/^\| (\d{3}) \| ([^|]+?) \|$/gm)].map((match) => [Number(match[1]), match[2] ?? '']));
 
 type AnyAppError = new (...args: never[]) => errors.AppError;
-const errorClasses = Object.values(errors).filter((value): value is AnyAppError => typeof value === 'function' && value.prototype instanceof errors.AppError);
+const errorClasses = (Object.values(errors) as unknown[]).filter((value): value is AnyAppError => typeof value === 'function' && value.prototype instanceof errors.AppError);
 /** Each class with its default message (the two with required arguments get harmless ones). */
 const instance = (ErrorClass: AnyAppError): errors.AppError => {
   if (ErrorClass === errors.ValidationError) return new errors.ValidationError([]);
