@@ -47,6 +47,8 @@ export async function createTask(session: Session, body: CreateTaskBody, ports: 
 
   const { settings } = ports;
   const isPose = body.type === 'model_pose12';
+  // Millisecond precision, as DATETIME(3) stores it: the answer needs no re-read of the row.
+  const createdAt = new Date(Date.now());
   const task: TaskRow = {
     id: input.taskId,
     user_id: user.id,
@@ -61,13 +63,11 @@ export async function createTask(session: Session, body: CreateTaskBody, ports: 
     vendor_task_id: null,
     vendor_cost: null,
     webhook_token: isPose ? randomBytes(32).toString('base64url') : null,
-    // Millisecond precision, as DATETIME(3) stores it: the answer needs no re-read of the row.
-    created_at: new Date(Date.now()),
-    updated_at: new Date(0),
+    created_at: createdAt,
+    updated_at: createdAt,
     overdue: false,
     poll_due: false,
   };
-  task.updated_at = task.created_at;
   const created = await createWithHold({
     id: task.id,
     userId: task.user_id,

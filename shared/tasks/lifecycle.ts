@@ -91,10 +91,17 @@ export async function reclaimStart(task: TaskRow): Promise<boolean> {
 // vendor started
 
 export async function markStarted(task: TaskRow, vendorTaskId: string, ports: TaskPorts): Promise<void> {
-  if (!(await setVendorTask(task.id, vendorTaskId, ports.settings.RUNNINGHUB_POLL_INTERVAL_SECONDS))) {
-    // Someone ended the task while we were creating it (the sweeper at its deadline): it is settled.
-    logger.warn('runninghub task started for a task that is no longer processing', { taskId: task.id, vendorTaskId });
+  let recorded: boolean;
+  try {
+    recorded = await setVendorTask(task.id, vendorTaskId, ports.settings.RUNNINGHUB_POLL_INTERVAL_SECONDS);
+  } catch (error) {
+    // Read back a lost answer: failing a task whose run is recorded and going would be false.
+    if (!isAmbiguous(error)) throw error;
+    recorded = (await findTask(task.id))?.vendor_task_id === vendorTaskId;
+    if (!recorded) throw error;
   }
+  // Someone ended the task while we were creating it (the sweeper at its deadline): it is settled.
+  if (!recorded) logger.warn('runninghub task started for a task that is no longer processing', { taskId: task.id, vendorTaskId });
 }
 
 // ------------------------------------------------------------------------------------------------

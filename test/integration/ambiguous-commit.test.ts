@@ -70,6 +70,23 @@ describe('answers after an ambiguous commit', () => {
     expect(await balanceOf(user.id)).toBe(1);
   });
 
+  it('vendor started: a lost answer to recording RunningHub’s id is read back, never answered as a failure', async () => {
+    // Arrange
+    const { user, token } = await createUser({ quota: 2 });
+    const { taskId, key } = await seedInput(user.id, jpegImage());
+    const dropped = proxy.dropResponseTo(statement(/^UPDATE tasks SET vendor_task_id = /));
+
+    // Act
+    const result = await aws.call(create, { method: 'POST', path: '/task/create', token, body: createBody(key, 'model_pose12') });
+
+    // Assert
+    expect((await dropped).answer).toBe('ok');
+    expect(result.status).toBe(200);
+    expect(result.json.data).toMatchObject({ taskId, status: 'processing' });
+    expect((await taskRow(taskId))?.vendor_task_id).toMatch(/^\d+$/);
+    expect(await ledgerKinds(taskId)).toEqual(['hold']);
+  });
+
   it('hold: a repeated create of a task whose creator died before starting it starts it now', async () => {
     // Arrange
     const { token, taskId, key } = await stalledPoseTask();
