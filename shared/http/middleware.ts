@@ -2,7 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { Config } from '../config';
 import { MethodNotAllowedError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
 import { logger } from '../logger';
-import { matchPath, type HttpRoute } from '../routes';
+import { httpRoutes, matchPath, type HttpRoute } from '../routes';
 import { errorResponse } from './respond';
 import type { HttpRequest, HttpResponse } from './types';
 
@@ -78,6 +78,12 @@ export function errorEnvelope(): HttpMiddleware {
 export type BodyKind = 'none' | 'json' | 'raw';
 
 /**
+ * Paths of the route table without parameters. A parameter route never serves one of them
+ * (`/task/create` is no task id): such a request used a method that path does not have.
+ */
+const staticPaths = new Set(httpRoutes.filter((candidate) => !candidate.path.includes('{')).map((candidate) => candidate.path));
+
+/**
  * Checks what the platform route cannot: SCF custom domains match paths by prefix and never by
  * method, so the function itself answers 404/405; then the body size cap and content type.
  */
@@ -87,6 +93,7 @@ export function requestGuard(route: HttpRoute, settings: Config, bodyKind: BodyK
       const event = request.event;
       if (!matchPath(route.path, event.path)) throw new NotFoundError();
       if (event.method === 'OPTIONS') return;
+      if (route.path !== event.path && staticPaths.has(event.path)) throw new MethodNotAllowedError();
       if (event.method !== route.method) throw new MethodNotAllowedError();
       if (event.body.length > settings.MAX_BODY_BYTES) throw new PayloadTooLargeError();
       if (bodyKind === 'json' && event.body.length > 0 && !/^application\/json\s*(;|$)/i.test(event.headers['content-type'] ?? '')) {

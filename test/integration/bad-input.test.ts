@@ -5,10 +5,12 @@ import * as login from '../../functions/auth/login';
 import * as me from '../../functions/auth/me';
 import * as sendCode from '../../functions/auth/send-code';
 import * as notFound from '../../functions/system/not-found';
+import * as getTask from '../../functions/task/get';
 import type { ScfHttpEvent } from '../../shared/http/platform';
 import { logger } from '../../shared/logger';
 import { platforms, type ApiResult } from '../helpers/events';
 import { uniqueIp, uniquePhone } from '../helpers/sandbox';
+import { createUser } from '../helpers/users';
 
 function expectEnvelope(result: ApiResult, status: number, code: number): void {
   expect(result.status).toBe(status);
@@ -73,6 +75,11 @@ describe.each(platforms)('bad input on $name never answers 500', (platform) => {
 
   it('the wrong method on a known path → 405', async () => {
     const result = await platform.call(sendCode, { method: 'GET', path: '/auth/send-code' });
+    expectEnvelope(result, 405, 1008);
+  });
+
+  it('another route’s static path reaching a parameter route (GET /task/create → task-get) → 405, not a missing task', async () => {
+    const result = await platform.call(getTask, { method: 'GET', path: '/task/create', token: (await createUser()).token });
     expectEnvelope(result, 405, 1008);
   });
 
