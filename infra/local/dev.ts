@@ -32,13 +32,20 @@ const { startSandbox } = await import('../sandbox/server');
 const { startGateway } = await import('./gateway');
 const { startTimers } = await import('./timers');
 const { httpRoutes, scheduleRoutes } = await import('../../shared/routes');
+const { deleteAllLogs } = await import('../../shared/db/repositories/rate-limit-logs');
+const { deleteAllCodes } = await import('../../shared/db/repositories/otp-codes');
 
 const settings = config();
 if (!settings.isLocal) throw new Error('npm run dev refuses APP_ENV=production');
 
 await ensureDatabase(settings.DATABASE_URL);
 const migrations = await migrate(settings.DATABASE_URL);
-const sandbox = await startSandbox({ port: sandboxPort, verbose: process.env.SANDBOX_VERBOSE === '1', apiBaseUrl });
+// A reset of the sandbox starts the local API's rate limits and login codes afresh too (the sandbox
+// forgets the SMS it delivered), so a person trying the login flow again is not locked out.
+const resetLocalLimits = async (): Promise<void> => {
+  await Promise.all([deleteAllLogs(), deleteAllCodes()]);
+};
+const sandbox = await startSandbox({ port: sandboxPort, verbose: process.env.SANDBOX_VERBOSE === '1', apiBaseUrl, onReset: resetLocalLimits });
 const gateway = await startGateway({ port: apiPort, basePath: settings.API_BASE_PATH, projectRoot });
 const timers = startTimers(projectRoot, (line) => console.error(line));
 

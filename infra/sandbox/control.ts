@@ -5,9 +5,11 @@ import type { SandboxState } from './state';
 export interface ControlModuleContext {
   readonly router: Router;
   readonly state: SandboxState;
+  /** What runs beside the sandbox may clear its own local state on reset (npm run dev: the API's rate-limit rows). */
+  readonly options: { readonly onReset?: () => Promise<void> | void };
 }
 
-export function registerControl({ router, state }: ControlModuleContext): void {
+export function registerControl({ router, state, options }: ControlModuleContext): void {
   router.add('GET', '/_sandbox/health', (_req, res) => {
     sendJson(res, 200, { ok: true });
   });
@@ -22,8 +24,9 @@ export function registerControl({ router, state }: ControlModuleContext): void {
     sendJson(res, 200, result.faults);
   });
 
-  router.add('POST', '/_sandbox/reset', (_req, res) => {
+  router.add('POST', '/_sandbox/reset', async (_req, res) => {
     state.reset();
+    await options.onReset?.();
     sendJson(res, 200, { ok: true });
   });
 }

@@ -34,6 +34,22 @@ describe('the local stack (npm run dev)', () => {
     expect(anonymous.json.error?.code).toBe(1001);
   });
 
+  it('POST /_sandbox/reset also clears the local rate limits: a phone locked out by the resend gap can ask again', async () => {
+    // Arrange: the second code within the resend gap is refused
+    const phone = '13800138077';
+    await api(stack.api, 'POST', '/auth/send-code', { body: { phone } });
+    const tooSoon = await api(stack.api, 'POST', '/auth/send-code', { body: { phone } });
+
+    // Act
+    const reset = await fetch(`${stack.sandbox}/_sandbox/reset`, { method: 'POST' });
+    const afterReset = await api(stack.api, 'POST', '/auth/send-code', { body: { phone } });
+
+    // Assert
+    expect(tooSoon.status).toBe(429);
+    expect(reset.status).toBe(200);
+    expect(afterReset.status).toBe(200);
+  });
+
   it('answers unknown routes with the envelope', async () => {
     const missing = await api(stack.api, 'GET', '/does/not/exist');
     const wrongMethod = await api(stack.api, 'GET', '/auth/login');

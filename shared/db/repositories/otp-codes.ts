@@ -83,3 +83,8 @@ export async function purgeExpiredCodes(afterHours: number, limit: number): Prom
   const result = await execute('DELETE FROM otp_codes WHERE expires_at < NOW(3) - INTERVAL ? HOUR ORDER BY expires_at LIMIT ?', [afterHours, limit]);
   return result.affectedRows;
 }
+
+/** Forgets every login code: only `npm run dev` calls it, on POST /_sandbox/reset (the sandbox forgets its SMS too). */
+export async function deleteAllCodes(): Promise<void> {
+  await execute('DELETE FROM otp_codes');
+}

@@ -38,3 +38,8 @@ export async function purgeExpiredLogs(limit: number): Promise<number> {
   const result = await execute('DELETE FROM rate_limit_logs WHERE expires_at < NOW(3) ORDER BY expires_at LIMIT ?', [limit]);
   return result.affectedRows;
 }
+
+/** Forgets every hit of every bucket: only `npm run dev` calls it, on POST /_sandbox/reset. */
+export async function deleteAllLogs(): Promise<void> {
+  await execute('DELETE FROM rate_limit_logs');
+}
