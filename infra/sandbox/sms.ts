@@ -51,6 +51,12 @@ export function registerSms({ router, state, tencent }: SmsModuleContext): void 
     }
     sendJson(res, 200, { phone: latest.phone, code: latest.code, sentAt: latest.sentAt });
   });
+  // Every SMS to one phone, oldest first: how many a burst of requests really sent.
+  router.add('GET', '/_sandbox/sms/sent', (_req, res, ctx) => {
+    const key = phoneKey(ctx.url.searchParams.get('phone'));
+    const sent = state.sentSms.filter((sms) => sms.phone === key).map((sms) => ({ code: sms.code, sentAt: sms.sentAt }));
+    sendJson(res, 200, { phone: key, sent });
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,10 +214,15 @@ export function parsePhoneNumber(raw: string): PhoneNumber {
   return { kind: 'invalid', raw };
 }
 
-function latestSmsFor(state: SandboxState, phoneQuery: string | null): SentSms | undefined {
+/** The key SMS are stored under for a `phone` query parameter. */
+function phoneKey(phoneQuery: string | null): string {
   if (phoneQuery === null || phoneQuery.trim() === '') throw new HttpError(400, 'phone query parameter is required');
   const parsed = parsePhoneNumber(phoneQuery);
-  const key = parsed.kind === 'invalid' ? parsed.raw : parsed.key;
+  return parsed.kind === 'invalid' ? parsed.raw : parsed.key;
+}
+
+function latestSmsFor(state: SandboxState, phoneQuery: string | null): SentSms | undefined {
+  const key = phoneKey(phoneQuery);
   // Newest wins: a user who asks twice must see the second code (findLast is ES2023, beyond our target).
   for (let i = state.sentSms.length - 1; i >= 0; i -= 1) {
     const sms = state.sentSms[i];

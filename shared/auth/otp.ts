@@ -1,9 +1,11 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config';
+import { withTransaction } from '../db/pool';
 import { consumeCode, consumeCodesOfPhone, countAttempt, findCurrentCode, insertCode, secondsUntilResend, voidCode } from '../db/repositories/otp-codes';
+import { lockBucket } from '../db/repositories/rate-limit-logs';
 import { InvalidCodeError, RateLimitedError } from '../errors';
 import type { SmsSender } from '../vendors/sms';
-import { hitRateLimit } from './rate-limit';
+import { countHit, hitRateLimit } from './rate-limit';
 
 /**
  * Phone login codes (rules: DESIGN.md "Identity and access", reference/reliability.md §1.5):
@@ -35,23 +37,36 @@ export interface LoginCodeSender {
 }
 
 export function loginCodeSender(settings: OtpSettings, sms: SmsSender): LoginCodeSender {
-
-  async function enforceSendLimits(phone: string, clientIp: string): Promise<void> {
-    await hitRateLimit(`sms-ip:${clientIp}`, settings.SMS_RATE_PER_IP_PER_HOUR, 3600);
-    await hitRateLimit(`sms-phone:${phone}`, settings.SMS_RATE_PER_PHONE_PER_MINUTE, 60);
-    if (settings.SMS_RESEND_GAP_SECONDS > 0) {
-      const wait = await secondsUntilResend(phone, settings.SMS_RESEND_GAP_SECONDS);
-      if (wait > 0) throw new RateLimitedError(wait);
-    }
-    await hitRateLimit(`sms-day:${phone}`, settings.SMS_DAILY_CAP_PER_PHONE, 86_400);
+  /**
+   * Decides, one request at a time per phone, whether a new code may go out, and stores it. The
+   * phone's own lock row (rate_limit_logs, bucket `sms-send:<phone>`) is held from the resend-gap
+   * check to the new code's insert, so of 50 concurrent requests for one phone exactly one passes
+   * the gap and sends; the others wait their turn, then see its code and get 429. The daily cap is
+   * counted only for a request that passed the gap, so bursts cannot burn it faster than the gap allows.
+   */
+  async function storeNewCode(phone: string, codeHash: Buffer, clientIp: string): ReturnType<typeof insertCode> {
+    return withTransaction(
+      async (connection) => {
+        await lockBucket(connection, `sms-send:${phone}`, new Date());
+        if (settings.SMS_RESEND_GAP_SECONDS > 0) {
+          const wait = await secondsUntilResend(phone, settings.SMS_RESEND_GAP_SECONDS, connection);
+          if (wait > 0) throw new RateLimitedError(wait);
+        }
+        await countHit(connection, `sms-day:${phone}`, settings.SMS_DAILY_CAP_PER_PHONE, 86_400);
+        await consumeCodesOfPhone(phone, connection);
+        return insertCode(phone, codeHash, settings.OTP_TTL_SECONDS, clientIp, connection);
+      },
+      // Reads after the lock must see the previous holder's committed code.
+      { isolation: 'READ COMMITTED' },
+    );
   }
 
   return {
     async sendCode(phone, clientIp) {
-      await enforceSendLimits(phone, clientIp);
+      await hitRateLimit(`sms-ip:${clientIp}`, settings.SMS_RATE_PER_IP_PER_HOUR, 3600);
+      await hitRateLimit(`sms-phone:${phone}`, settings.SMS_RATE_PER_PHONE_PER_MINUTE, 60);
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-      await consumeCodesOfPhone(phone);
-      const insertedId = await insertCode(phone, codeHash(settings, phone, code), settings.OTP_TTL_SECONDS, clientIp);
+      const insertedId = await storeNewCode(phone, codeHash(settings, phone, code), clientIp);
       try {
         await sms.sendLoginCode(phone, code, Math.ceil(settings.OTP_TTL_SECONDS / 60));
       } catch (error) {

@@ -12,6 +12,13 @@ export async function latestSmsCode(phone: string): Promise<string> {
   return body.code;
 }
 
+/** Every SMS the sandbox delivered to `phone`, oldest first. */
+export async function sentSms(phone: string): Promise<{ code: string; sentAt: string }[]> {
+  const response = await fetch(`${sandboxUrl()}/_sandbox/sms/sent?phone=${phone}`);
+  if (!response.ok) throw new Error(`sandbox refused the SMS list for ${phone}: ${response.status}`);
+  return ((await response.json()) as { sent: { code: string; sentAt: string }[] }).sent;
+}
+
 /** Sets sandbox faults; `baseUrl` for a test's own sandbox, else the file's (SANDBOX_URL). */
 export async function setFaults(faults: Record<string, string>, baseUrl = sandboxUrl()): Promise<void> {
   const response = await fetch(`${baseUrl}/_sandbox/faults`, {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as sendCode from '../../functions/auth/send-code';
 import { execute, select } from '../../shared/db/pool';
 import { awsHttpEvent, platforms, scfUrlEvent, type ApiCall } from '../helpers/events';
-import { uniqueIp, uniquePhone } from '../helpers/sandbox';
+import { sentSms, uniqueIp, uniquePhone } from '../helpers/sandbox';
 
 const send = (phone: string, sourceIp: string): ApiCall => ({ method: 'POST', path: '/auth/send-code', body: { phone }, sourceIp });
 
@@ -50,6 +50,23 @@ describe.each(platforms)('send-code limits over HTTP on $name', (platform) => {
     expect(sixth.json.error?.code).toBe(1004);
     expect(Number(sixth.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(sixth.headers['retry-after'])).toBeLessThanOrEqual(60);
+  });
+});
+
+describe.each(platforms)('send-code under concurrency on $name', (platform) => {
+  it('sends exactly one SMS and leaves exactly one valid code for 50 concurrent requests to one phone', async () => {
+    // Arrange
+    const phone = uniquePhone();
+
+    // Act
+    const results = await Promise.all(Array.from({ length: 50 }, () => platform.call(sendCode, send(phone, uniqueIp()))));
+
+    // Assert
+    expect(results.filter((result) => result.status === 200)).toHaveLength(1);
+    expect(new Set(results.filter((result) => result.status !== 200).map((result) => result.json.error?.code))).toEqual(new Set([1004]));
+    expect(await sentSms(phone)).toHaveLength(1);
+    const [valid] = await select<{ n: number | string }>('SELECT COUNT(*) AS n FROM otp_codes WHERE phone = ? AND consumed_at IS NULL AND expires_at > NOW(3)', [phone]);
+    expect(Number(valid?.n)).toBe(1);
   });
 });
 

@@ -1,4 +1,4 @@
-import { execute, select } from '../pool';
+import { execute, select, type Queryable } from '../pool';
 
 /**
  * Rows of `otp_codes` (migration 001) and every statement on that table. The rules (code format,
@@ -45,28 +45,29 @@ export async function consumeCode(id: OtpCodeRow['id']): Promise<boolean> {
 }
 
 /** Seconds (fractional, on the database's clock) until `gapSeconds` have passed since the phone's last code; ≤ 0 when they have. */
-export async function secondsUntilResend(phone: string, gapSeconds: number): Promise<number> {
+export async function secondsUntilResend(phone: string, gapSeconds: number, on?: Queryable): Promise<number> {
   const [last] = await select<{ wait: number | string }>(
     `SELECT TIMESTAMPDIFF(MICROSECOND, NOW(3), created_at + INTERVAL ? SECOND) / 1000000 AS wait
            FROM otp_codes WHERE phone = ? ORDER BY id DESC LIMIT 1`,
     [gapSeconds, phone],
+    on,
   );
   return Number(last?.wait ?? 0);
 }
 
 /** Consumes every usable code of the phone, before a new one is stored. */
-export async function consumeCodesOfPhone(phone: string): Promise<void> {
-  await execute('UPDATE otp_codes SET consumed_at = NOW(3) WHERE phone = ? AND consumed_at IS NULL', [phone]);
+export async function consumeCodesOfPhone(phone: string, on?: Queryable): Promise<void> {
+  await execute('UPDATE otp_codes SET consumed_at = NOW(3) WHERE phone = ? AND consumed_at IS NULL', [phone], on);
 }
 
 /** Stores a new code's HMAC, valid `ttlSeconds` on the database's clock; answers its id. */
-export async function insertCode(phone: string, codeHash: Buffer, ttlSeconds: number, requestIp: string): Promise<OtpCodeRow['id']> {
+export async function insertCode(phone: string, codeHash: Buffer, ttlSeconds: number, requestIp: string, on?: Queryable): Promise<OtpCodeRow['id']> {
   const inserted = await execute('INSERT INTO otp_codes (phone, code_hash, expires_at, request_ip) VALUES (?, ?, NOW(3) + INTERVAL ? SECOND, ?)', [
     phone,
     codeHash,
     ttlSeconds,
     requestIp,
-  ]);
+  ], on);
   return inserted.insertId;
 }
 
