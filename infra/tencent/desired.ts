@@ -1,12 +1,13 @@
 /**
  * What the Tencent deployment should look like, derived from the route table (shared/routes.ts),
  * the settings (shared/config/operations.ts: TENCENT_SCF_*) and the built zips: one SCF function per
- * route, a Function URL (`http` trigger) on every HTTP function, a `timer` trigger per schedule
- * route, and — when TENCENT_SCF_CUSTOM_DOMAIN is set — one custom domain whose path routes send
- * every API path to its function, so one host serves the whole API.
+ * route, each serving through its alias `live` (a published version), a Function URL (`http`
+ * trigger) on every HTTP function's alias, a `timer` trigger per schedule route on the alias, and —
+ * when TENCENT_SCF_CUSTOM_DOMAIN is set — one custom domain whose path routes send every API path to
+ * its function's alias, so one host serves the whole API.
  */
 import { settingsBlocks, type Config } from '../../shared/config';
-import { fallbackRoute, httpRoutes, routeSpecificity, scheduleRoutes, type HttpRoute } from '../../shared/routes';
+import { fallbackRoute, httpRoutes, routeSpecificity, scheduleRoutes, type HttpRoute, type ScheduleRoute } from '../../shared/routes';
 import type { TencentArtifact } from './build';
 
 export interface DeploySettings {
@@ -19,7 +20,9 @@ export interface DeploySettings {
   readonly customDomain: string | undefined;
   readonly domainProtocol: 'HTTP' | 'HTTPS' | 'HTTP&HTTPS';
   readonly certificateId: string | undefined;
-  /** SCF API endpoint override (the sandbox); undefined = the real cloud. */
+  /** COS bucket `<name>-<appid>` for zips over the inline limit; undefined = none. */
+  readonly codeBucket: string | undefined;
+  /** SCF API endpoint override (the sandbox, which also plays COS); undefined = the real cloud. */
   readonly endpoint: string | undefined;
   readonly secretId: string;
   readonly secretKey: string;
@@ -41,6 +44,7 @@ export function deploySettings(config: Config): DeploySettings {
     customDomain: config.TENCENT_SCF_CUSTOM_DOMAIN,
     domainProtocol: config.TENCENT_SCF_DOMAIN_PROTOCOL,
     certificateId: config.TENCENT_SCF_CERTIFICATE_ID,
+    codeBucket: config.TENCENT_SCF_CODE_BUCKET,
     endpoint: config.TENCENT_SCF_API_ENDPOINT,
     secretId,
     secretKey,
@@ -59,8 +63,45 @@ export const httpTriggerDesc = {
   EnableSimpleMode: false,
 } as const;
 
-/** Triggers and custom-domain routes point at $LATEST: the deployer does not publish versions. */
-export const QUALIFIER = '$LATEST';
+/**
+ * The alias every trigger and custom-domain route points at. A deploy publishes a version and moves
+ * the alias to it; `--rollback` moves it back. `$LATEST` is only the staging area for the next version.
+ */
+export const ALIAS = 'live';
+
+/**
+ * Largest zip sent inline (base64 in the request). A TC3 request body may be at most 10 MB (Tencent
+ * Cloud API request structure, cloud.tencent.com/document/product/1278/46710) — tighter than
+ * CreateFunction's 50 MB or UpdateFunctionCode's 20 MB ZipFile limits — and base64 grows a zip by a
+ * third: 6 MiB becomes 8 MiB, leaving room for the environment and the rest of the request. Larger
+ * zips go through COS (TENCENT_SCF_CODE_BUCKET).
+ */
+export const INLINE_ZIP_LIMIT_BYTES = 6 * 1024 * 1024;
+
+/** How a function's code reaches SCF: inline, or uploaded to the code bucket first. */
+export type CodeUpload =
+  | { readonly via: 'inline' }
+  | {
+      readonly via: 'cos';
+      /** `<name>-<appid>`, or undefined when TENCENT_SCF_CODE_BUCKET is unset (the plan refuses). */
+      readonly bucket: string | undefined;
+      /** CosObjectName: the object key with a leading `/`, as SCF wants it; content-addressed. */
+      readonly objectName: string;
+    };
+
+/** The route table the deployer follows; tests pass a fixture. */
+export interface RouteTable {
+  readonly http: readonly HttpRoute[];
+  readonly fallback: { readonly name: string; readonly timeoutSeconds: number };
+  readonly schedules: readonly Pick<ScheduleRoute, 'name' | 'everyMinutes' | 'timeoutSeconds'>[];
+}
+
+export const routeTable: RouteTable = { http: httpRoutes, fallback: fallbackRoute, schedules: scheduleRoutes };
+
+/** Every function name the route table asks for. */
+export function functionNamesOf(settings: Pick<DeploySettings, 'prefix'>, routes: RouteTable = routeTable): string[] {
+  return [...routes.http, routes.fallback, ...routes.schedules].map((route) => scfFunctionName(settings.prefix, route.name));
+}
 
 export interface DesiredFunction {
   readonly routeName: string;
@@ -75,6 +116,7 @@ export interface DesiredFunction {
   readonly codeSha256: string;
   readonly zipPath: string;
   readonly zipBytes: number;
+  readonly code: CodeUpload;
   readonly environment: Readonly<Record<string, string>>;
   readonly timer?: { readonly triggerName: string; readonly cron: string; readonly everyMinutes: number };
 }
@@ -117,9 +159,29 @@ export function scfCron(everyMinutes: number): string {
   throw new Error(`every ${everyMinutes} minutes has no SCF cron form here; use a divisor of 60 or whole hours under a day`);
 }
 
+/** Marks functions this deployer manages: only those are ever offered for deletion (--prune). */
+export const MANAGED_MARK = 'Managed by the ai photo api deployer.';
+
 /** The description carries the code hash, since GetFunction reports no hash of the code it runs. */
 export function describeCode(sha256: string): string {
-  return `Code sha256 ${sha256}. Managed by the ai photo api deployer.`;
+  return `Code sha256 ${sha256}. ${MANAGED_MARK}`;
+}
+
+/**
+ * A published version's description: the release (one per applying deploy, `--rollback` undoes the
+ * latest) and the code hash again, whichever description GetFunction reports for a version.
+ */
+export function describeVersion(release: string, sha256: string): string {
+  return `Release ${release}. Code sha256 ${sha256}.`;
+}
+
+export function releaseOf(description: string | undefined): string | undefined {
+  return /Release (\d{14,20})\./.exec(description ?? '')?.[1];
+}
+
+/** A release id: the UTC time to the millisecond, digits only (descriptions allow no other signs). */
+export function newReleaseId(now: Date = new Date()): string {
+  return now.toISOString().replace(/\D/g, '').slice(0, 17);
 }
 
 export function codeHashOf(description: string | undefined): string | undefined {
@@ -160,7 +222,7 @@ export function pathMatchOf(basePath: string, route: Pick<HttpRoute, 'path' | 'n
  * `/api/task/*`), then `/*` to the not-found function. SCF matches by path only, never by method,
  * so two routes on one path would need one function; that is refused here.
  */
-export function domainEndpoints(settings: Pick<DeploySettings, 'basePath' | 'namespace' | 'prefix'>, routes: readonly HttpRoute[] = httpRoutes): DesiredEndpoint[] {
+export function domainEndpoints(settings: Pick<DeploySettings, 'basePath' | 'namespace' | 'prefix'>, routes: readonly HttpRoute[] = httpRoutes, fallback: { readonly name: string } = fallbackRoute): DesiredEndpoint[] {
   const ordered = [...routes].sort((a, b) => {
     const sa = routeSpecificity(a.path);
     const sb = routeSpecificity(b.path);
@@ -170,7 +232,7 @@ export function domainEndpoints(settings: Pick<DeploySettings, 'basePath' | 'nam
     }
     return a.path.localeCompare(b.path);
   });
-  const endpoints = ordered.map((route) => ({ Namespace: settings.namespace, FunctionName: scfFunctionName(settings.prefix, route.name), Qualifier: QUALIFIER, PathMatch: pathMatchOf(settings.basePath, route) }));
+  const endpoints = ordered.map((route) => ({ Namespace: settings.namespace, FunctionName: scfFunctionName(settings.prefix, route.name), Qualifier: ALIAS, PathMatch: pathMatchOf(settings.basePath, route) }));
   const seen = new Map<string, string>();
   for (const endpoint of endpoints) {
     const owner = seen.get(endpoint.PathMatch);
@@ -178,10 +240,24 @@ export function domainEndpoints(settings: Pick<DeploySettings, 'basePath' | 'nam
     seen.set(endpoint.PathMatch, endpoint.FunctionName);
   }
   const unique = endpoints.filter((endpoint, index) => endpoints.findIndex((other) => other.PathMatch === endpoint.PathMatch) === index);
-  return [...unique, { Namespace: settings.namespace, FunctionName: scfFunctionName(settings.prefix, fallbackRoute.name), Qualifier: QUALIFIER, PathMatch: '/*' }];
+  return [...unique, { Namespace: settings.namespace, FunctionName: scfFunctionName(settings.prefix, fallback.name), Qualifier: ALIAS, PathMatch: '/*' }];
 }
 
-export function desiredState(settings: DeploySettings, artifacts: readonly TencentArtifact[], environment: Readonly<Record<string, string>>): DesiredState {
+export interface DesiredOptions {
+  readonly routes?: RouteTable;
+  /** Zips above this go through COS; default INLINE_ZIP_LIMIT_BYTES (tests lower it). */
+  readonly inlineZipLimitBytes?: number;
+}
+
+/** Inline when small enough; else the code bucket, under a key named by the zip's hash. */
+function codeUpload(settings: DeploySettings, functionName: string, artifact: TencentArtifact, inlineLimit: number): CodeUpload {
+  if (artifact.zipBytes <= inlineLimit) return { via: 'inline' };
+  return { via: 'cos', bucket: settings.codeBucket, objectName: `/scf-code/${functionName}/${artifact.zipSha256}.zip` };
+}
+
+export function desiredState(settings: DeploySettings, artifacts: readonly TencentArtifact[], environment: Readonly<Record<string, string>>, options: DesiredOptions = {}): DesiredState {
+  const routes = options.routes ?? routeTable;
+  const inlineLimit = options.inlineZipLimitBytes ?? INLINE_ZIP_LIMIT_BYTES;
   const byName = new Map(artifacts.map((artifact) => [artifact.name, artifact]));
   const artifactOf = (name: string): TencentArtifact => {
     const artifact = byName.get(name);
@@ -190,9 +266,10 @@ export function desiredState(settings: DeploySettings, artifacts: readonly Tence
   };
   const base = ({ name: routeName, timeoutSeconds }: { name: string; timeoutSeconds: number }, kind: DesiredFunction['kind']) => {
     const artifact = artifactOf(routeName);
+    const functionName = scfFunctionName(settings.prefix, routeName);
     return {
       routeName,
-      functionName: scfFunctionName(settings.prefix, routeName),
+      functionName,
       kind,
       handler: artifact.handler,
       runtime: settings.runtime,
@@ -203,16 +280,17 @@ export function desiredState(settings: DeploySettings, artifacts: readonly Tence
       codeSha256: artifact.zipSha256,
       zipPath: artifact.zipPath,
       zipBytes: artifact.zipBytes,
+      code: codeUpload(settings, functionName, artifact, inlineLimit),
       environment,
     };
   };
   const functions: DesiredFunction[] = [
-    ...httpRoutes.map((route) => base(route, 'http')),
-    base(fallbackRoute, 'fallback'),
-    ...scheduleRoutes.map((route) => ({ ...base(route, 'timer'), timer: { triggerName: `${route.name}-timer`, cron: scfCron(route.everyMinutes), everyMinutes: route.everyMinutes } })),
+    ...routes.http.map((route) => base(route, 'http')),
+    base(routes.fallback, 'fallback'),
+    ...routes.schedules.map((route) => ({ ...base(route, 'timer'), timer: { triggerName: `${route.name}-timer`, cron: scfCron(route.everyMinutes), everyMinutes: route.everyMinutes } })),
   ];
   const domain = settings.customDomain
-    ? { domain: settings.customDomain, protocol: settings.domainProtocol, certificateId: settings.certificateId, endpoints: domainEndpoints(settings) }
+    ? { domain: settings.customDomain, protocol: settings.domainProtocol, certificateId: settings.certificateId, endpoints: domainEndpoints(settings, routes.http, routes.fallback) }
     : undefined;
   if (domain && domain.protocol !== 'HTTP' && !domain.certificateId) {
     throw new Error(`TENCENT_SCF_DOMAIN_PROTOCOL ${domain.protocol} needs TENCENT_SCF_CERTIFICATE_ID (an SSL certificate id for ${domain.domain})`);

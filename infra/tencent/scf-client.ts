@@ -22,28 +22,35 @@ export function errorCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** `ResourceNotFound.Function`, and the `ResourceNotFound.FunctionName` older answers use. */
-export function isNotFound(error: unknown, resource: 'Function' | 'Domain'): boolean {
+/** `ResourceNotFound.Function`, and the `ResourceNotFound.FunctionName` older answers use; likewise Alias, Domain. */
+export function isNotFound(error: unknown, resource: 'Function' | 'Domain' | 'Alias'): boolean {
   return errorCode(error)?.startsWith(`ResourceNotFound.${resource}`) ?? false;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Waits until a created or changed function is `Active`; SCF refuses further changes before that
- * ("当前函数处于Updating状态,无法进行此操作"). A `…Failed` status stops the deploy with its reasons.
+ * Waits until a created or changed function (or, with `qualifier`, a just-published version) is
+ * `Active`; SCF refuses further changes before that ("当前函数处于Updating状态,无法进行此操作").
+ * A `…Failed` status stops the deploy with its reasons.
  */
-export async function waitUntilActive(client: ScfClient, namespace: string, functionName: string, options: { pollMs: number; timeoutMs: number }): Promise<void> {
+export async function waitUntilActive(
+  client: ScfClient,
+  namespace: string,
+  functionName: string,
+  options: { pollMs: number; timeoutMs: number; qualifier?: string },
+): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
+  const label = options.qualifier ? `${functionName} version ${options.qualifier}` : functionName;
   for (;;) {
-    const fn = await client.GetFunction({ FunctionName: functionName, Namespace: namespace });
+    const fn = await client.GetFunction({ FunctionName: functionName, Namespace: namespace, ...(options.qualifier ? { Qualifier: options.qualifier } : {}) });
     const status = fn.Status ?? 'Active';
     if (status === 'Active') return;
     if (/Failed$/.test(status)) {
       const reasons = (fn.StatusReasons ?? []).map((reason) => `${reason.ErrorCode ?? ''} ${reason.ErrorMessage ?? ''}`.trim()).join('; ');
-      throw new Error(`${functionName} is ${status}${reasons ? `: ${reasons}` : ''}`);
+      throw new Error(`${label} is ${status}${reasons ? `: ${reasons}` : ''}`);
     }
-    if (Date.now() > deadline) throw new Error(`${functionName} still ${status} after ${Math.round(options.timeoutMs / 1000)} s`);
+    if (Date.now() > deadline) throw new Error(`${label} still ${status} after ${Math.round(options.timeoutMs / 1000)} s`);
     await sleep(options.pollMs);
   }
 }
