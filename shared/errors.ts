@@ -194,6 +194,22 @@ export class SmsDeliveryError extends AppError {
   }
 }
 
+/**
+ * No database connection could be had: the server's connection limits (max_connections,
+ * max_user_connections, the account's MAX_USER_CONNECTIONS) or it could not be reached in time.
+ * Nothing was sent, so nothing was written; the client may try again after Retry-After. Made in one
+ * place, where shared/db/pool.ts opens a connection. The contract has no word for 503, so the
+ * message is our own. `cause` keeps the driver's error for the log line.
+ */
+export class ServiceBusyError extends AppError {
+  readonly code = 1011;
+  readonly status = 503;
+  constructor(retryAfterSeconds = 3, message = '服务繁忙,请稍后重试', cause?: unknown) {
+    super(message, { retryAfterSeconds });
+    if (cause !== undefined) this.cause = cause;
+  }
+}
+
 /** Narrows an unknown thrown value (JavaScript can throw anything). */
 export function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));

@@ -66,7 +66,7 @@ export async function findPayablePendingOrder(connection: PoolConnection, terms:
     `SELECT ${orderColumns} FROM orders
         WHERE user_id = ? AND status = 'pending' AND channel = ? AND pay_method = ? AND openid <=> ?
           AND amount_fen = ? AND membership_days = ? AND quota = ? AND subject = ?
-          AND expires_at > NOW(3) + INTERVAL ? SECOND
+          AND expires_at > UTC_TIMESTAMP(3) + INTERVAL ? SECOND
         ORDER BY created_at DESC LIMIT 1`,
     [terms.userId, terms.channel, terms.payMethod, terms.openid, terms.amountFen, terms.days, terms.quota, terms.subject, marginSeconds],
     connection,
@@ -84,7 +84,7 @@ export interface NewOrder extends OrderTerms {
 export async function insertOrder(connection: PoolConnection, order: NewOrder): Promise<void> {
   await execute(
     `INSERT INTO orders (id, user_id, channel, pay_method, amount_fen, membership_days, quota, subject, openid, payer_ip, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3) + INTERVAL ? MINUTE)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3) + INTERVAL ? MINUTE)`,
     [order.id, order.userId, order.channel, order.payMethod, order.amountFen, order.days, order.quota, order.subject, order.openid, order.payerIp, order.validityMinutes],
     connection,
   );
@@ -98,7 +98,7 @@ export async function savePayParams(orderId: string, params: unknown, expireAt: 
 /** pending → failed; false when the order was not pending (paid meanwhile, or failed already). */
 export async function markOrderFailed(orderId: string, reason: string): Promise<boolean> {
   // failure_reason is VARCHAR(64).
-  const result = await execute(`UPDATE orders SET status = 'failed', failed_at = NOW(3), failure_reason = ? WHERE id = ? AND status = 'pending'`, [reason.slice(0, 64), orderId]);
+  const result = await execute(`UPDATE orders SET status = 'failed', failed_at = UTC_TIMESTAMP(3), failure_reason = ? WHERE id = ? AND status = 'pending'`, [reason.slice(0, 64), orderId]);
   return result.affectedRows === 1;
 }
 
@@ -108,7 +108,7 @@ export async function markOrderFailed(orderId: string, reason: string): Promise<
  */
 export async function markOrderPaid(connection: PoolConnection, orderId: string, platformTradeNo: string | null): Promise<boolean> {
   const flipped = await execute(
-    `UPDATE orders SET status = 'paid', paid_at = NOW(3), platform_trade_no = COALESCE(?, platform_trade_no), failure_reason = NULL
+    `UPDATE orders SET status = 'paid', paid_at = UTC_TIMESTAMP(3), platform_trade_no = COALESCE(?, platform_trade_no), failure_reason = NULL
         WHERE id = ? AND status <> 'paid'`,
     [platformTradeNo, orderId],
     connection,
@@ -122,8 +122,8 @@ export async function markOrderPaid(connection: PoolConnection, orderId: string,
  */
 export async function claimQuerySlot(orderId: string, intervalSeconds: number): Promise<boolean> {
   const result = await execute(
-    `UPDATE orders SET last_queried_at = NOW(3)
-      WHERE id = ? AND status = 'pending' AND (last_queried_at IS NULL OR last_queried_at <= NOW(3) - INTERVAL ? SECOND)`,
+    `UPDATE orders SET last_queried_at = UTC_TIMESTAMP(3)
+      WHERE id = ? AND status = 'pending' AND (last_queried_at IS NULL OR last_queried_at <= UTC_TIMESTAMP(3) - INTERVAL ? SECOND)`,
     [orderId, intervalSeconds],
   );
   return result.affectedRows === 1;
@@ -133,7 +133,7 @@ export async function claimQuerySlot(orderId: string, intervalSeconds: number): 
 export async function pendingOrdersAwaitingPayment(userId: string, olderThanSeconds: number, limit = 3): Promise<OrderRow[]> {
   return select<OrderRow>(
     `SELECT ${orderColumns} FROM orders
-      WHERE user_id = ? AND status = 'pending' AND created_at <= NOW(3) - INTERVAL ? SECOND AND created_at > NOW(3) - INTERVAL 1 DAY
+      WHERE user_id = ? AND status = 'pending' AND created_at <= UTC_TIMESTAMP(3) - INTERVAL ? SECOND AND created_at > UTC_TIMESTAMP(3) - INTERVAL 1 DAY
       ORDER BY created_at DESC LIMIT ?`,
     [userId, olderThanSeconds, limit],
   );
@@ -148,7 +148,7 @@ export async function pendingOrdersAwaitingPayment(userId: string, olderThanSeco
 export async function pendingOrdersPastValidity(limit: number, quietSeconds = 0): Promise<OrderRow[]> {
   return select<OrderRow>(
     `SELECT ${orderColumns} FROM orders
-      WHERE status = 'pending' AND expires_at <= NOW(3) AND (last_queried_at IS NULL OR last_queried_at <= NOW(3) - INTERVAL ? SECOND)
+      WHERE status = 'pending' AND expires_at <= UTC_TIMESTAMP(3) AND (last_queried_at IS NULL OR last_queried_at <= UTC_TIMESTAMP(3) - INTERVAL ? SECOND)
       ORDER BY last_queried_at IS NOT NULL, last_queried_at, expires_at LIMIT ?`,
     [quietSeconds, limit],
   );

@@ -22,7 +22,7 @@ export interface OtpCodeRow {
 export async function findCurrentCode(phone: string): Promise<Pick<OtpCodeRow, 'id' | 'code_hash'> | undefined> {
   const [current] = await select<Pick<OtpCodeRow, 'id' | 'code_hash'>>(
     `SELECT id, code_hash FROM otp_codes
-      WHERE phone = ? AND consumed_at IS NULL AND expires_at > NOW(3)
+      WHERE phone = ? AND consumed_at IS NULL AND expires_at > UTC_TIMESTAMP(3)
       ORDER BY id DESC LIMIT 1`,
     [phone],
   );
@@ -32,7 +32,7 @@ export async function findCurrentCode(phone: string): Promise<Pick<OtpCodeRow, '
 /** Counts one try on a usable code; false when it is used up (or consumed or expired meanwhile). */
 export async function countAttempt(id: OtpCodeRow['id'], maxAttempts: number): Promise<boolean> {
   const counted = await execute(
-    'UPDATE otp_codes SET attempts = attempts + 1 WHERE id = ? AND consumed_at IS NULL AND expires_at > NOW(3) AND attempts < ?',
+    'UPDATE otp_codes SET attempts = attempts + 1 WHERE id = ? AND consumed_at IS NULL AND expires_at > UTC_TIMESTAMP(3) AND attempts < ?',
     [id, maxAttempts],
   );
   return counted.affectedRows === 1;
@@ -40,14 +40,14 @@ export async function countAttempt(id: OtpCodeRow['id'], maxAttempts: number): P
 
 /** Consumes a code once: of two concurrent callers, only one gets true. */
 export async function consumeCode(id: OtpCodeRow['id']): Promise<boolean> {
-  const consumed = await execute('UPDATE otp_codes SET consumed_at = NOW(3) WHERE id = ? AND consumed_at IS NULL', [id]);
+  const consumed = await execute('UPDATE otp_codes SET consumed_at = UTC_TIMESTAMP(3) WHERE id = ? AND consumed_at IS NULL', [id]);
   return consumed.affectedRows === 1;
 }
 
 /** Seconds (fractional, on the database's clock) until `gapSeconds` have passed since the phone's last code; ≤ 0 when they have. */
 export async function secondsUntilResend(phone: string, gapSeconds: number, on?: Queryable): Promise<number> {
   const [last] = await select<{ wait: number | string }>(
-    `SELECT TIMESTAMPDIFF(MICROSECOND, NOW(3), created_at + INTERVAL ? SECOND) / 1000000 AS wait
+    `SELECT TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(3), created_at + INTERVAL ? SECOND) / 1000000 AS wait
            FROM otp_codes WHERE phone = ? ORDER BY id DESC LIMIT 1`,
     [gapSeconds, phone],
     on,
@@ -57,12 +57,12 @@ export async function secondsUntilResend(phone: string, gapSeconds: number, on?:
 
 /** Consumes every usable code of the phone, before a new one is stored. */
 export async function consumeCodesOfPhone(phone: string, on?: Queryable): Promise<void> {
-  await execute('UPDATE otp_codes SET consumed_at = NOW(3) WHERE phone = ? AND consumed_at IS NULL', [phone], on);
+  await execute('UPDATE otp_codes SET consumed_at = UTC_TIMESTAMP(3) WHERE phone = ? AND consumed_at IS NULL', [phone], on);
 }
 
 /** Stores a new code's HMAC, valid `ttlSeconds` on the database's clock; answers its id. */
 export async function insertCode(phone: string, codeHash: Buffer, ttlSeconds: number, requestIp: string, on?: Queryable): Promise<OtpCodeRow['id']> {
-  const inserted = await execute('INSERT INTO otp_codes (phone, code_hash, expires_at, request_ip) VALUES (?, ?, NOW(3) + INTERVAL ? SECOND, ?)', [
+  const inserted = await execute('INSERT INTO otp_codes (phone, code_hash, expires_at, request_ip) VALUES (?, ?, UTC_TIMESTAMP(3) + INTERVAL ? SECOND, ?)', [
     phone,
     codeHash,
     ttlSeconds,
@@ -73,7 +73,7 @@ export async function insertCode(phone: string, codeHash: Buffer, ttlSeconds: nu
 
 /** Makes a code unusable whatever its state (its SMS was never delivered). */
 export async function voidCode(id: OtpCodeRow['id']): Promise<void> {
-  await execute('UPDATE otp_codes SET consumed_at = NOW(3) WHERE id = ?', [id]);
+  await execute('UPDATE otp_codes SET consumed_at = UTC_TIMESTAMP(3) WHERE id = ?', [id]);
 }
 
 /**
@@ -81,7 +81,7 @@ export async function voidCode(id: OtpCodeRow['id']): Promise<void> {
  * see whether a code was sent), oldest first; answers how many.
  */
 export async function purgeExpiredCodes(afterHours: number, limit: number): Promise<number> {
-  const result = await execute('DELETE FROM otp_codes WHERE expires_at < NOW(3) - INTERVAL ? HOUR ORDER BY expires_at LIMIT ?', [afterHours, limit]);
+  const result = await execute('DELETE FROM otp_codes WHERE expires_at < UTC_TIMESTAMP(3) - INTERVAL ? HOUR ORDER BY expires_at LIMIT ?', [afterHours, limit]);
   return result.affectedRows;
 }
 

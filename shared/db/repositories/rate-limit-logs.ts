@@ -35,7 +35,7 @@ export async function saveHits(connection: PoolConnection, bucket: string, hits:
 
 /** Deletes up to `limit` rows whose newest hit has left its window (such a row counts nothing); answers how many. */
 export async function purgeExpiredLogs(limit: number): Promise<number> {
-  const result = await execute('DELETE FROM rate_limit_logs WHERE expires_at < NOW(3) ORDER BY expires_at LIMIT ?', [limit]);
+  const result = await execute('DELETE FROM rate_limit_logs WHERE expires_at < UTC_TIMESTAMP(3) ORDER BY expires_at LIMIT ?', [limit]);
   return result.affectedRows;
 }
 

@@ -18,7 +18,7 @@ export type ClaimKind = 'task';
 export async function claim(connection: PoolConnection, kind: ClaimKind, subjects: readonly string[], seconds = CLAIM_SECONDS): Promise<void> {
   if (subjects.length === 0) return;
   await execute(
-    `INSERT INTO sweep_claims (kind, subject, claimed_until) VALUES ${subjects.map(() => '(?, ?, NOW(3) + INTERVAL ? SECOND)').join(', ')}
+    `INSERT INTO sweep_claims (kind, subject, claimed_until) VALUES ${subjects.map(() => '(?, ?, UTC_TIMESTAMP(3) + INTERVAL ? SECOND)').join(', ')}
      ON DUPLICATE KEY UPDATE claimed_until = VALUES(claimed_until)`,
     subjects.flatMap((subject) => [kind, subject, seconds]),
     connection,
@@ -32,6 +32,6 @@ export async function releaseClaim(kind: ClaimKind, subject: string, on?: Querya
 
 /** Deletes up to `limit` claims that lapsed over an hour ago (nothing reads them), oldest first; answers how many. */
 export async function purgeLapsedClaims(limit: number): Promise<number> {
-  const result = await execute('DELETE FROM sweep_claims WHERE claimed_until < NOW(3) - INTERVAL 1 HOUR ORDER BY claimed_until LIMIT ?', [limit]);
+  const result = await execute('DELETE FROM sweep_claims WHERE claimed_until < UTC_TIMESTAMP(3) - INTERVAL 1 HOUR ORDER BY claimed_until LIMIT ?', [limit]);
   return result.affectedRows;
 }

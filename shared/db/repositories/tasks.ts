@@ -65,8 +65,8 @@ const taskColumnList = [
 const taskColumnsOf = (alias: string): string =>
   [
     ...taskColumnList.map((column) => `${alias}.${column}`),
-    `${alias}.deadline_at <= NOW(3) AS overdue`,
-    `(${alias}.next_poll_at IS NULL OR ${alias}.next_poll_at <= NOW(3)) AS poll_due`,
+    `${alias}.deadline_at <= UTC_TIMESTAMP(3) AS overdue`,
+    `(${alias}.next_poll_at IS NULL OR ${alias}.next_poll_at <= UTC_TIMESTAMP(3)) AS poll_due`,
   ].join(', ');
 
 const taskColumns = taskColumnsOf('tasks');
@@ -148,7 +148,7 @@ export interface NewTask {
 export async function insertTask(connection: PoolConnection, task: NewTask): Promise<void> {
   await execute(
     `INSERT INTO tasks (id, user_id, type, status, input_key, params, vendor, webhook_token, deadline_at, next_poll_at, created_at, updated_at)
-     VALUES (?, ?, ?, 'processing', ?, ?, ?, ?, NOW(3) + INTERVAL ? SECOND, NOW(3) + INTERVAL ? SECOND, ?, ?)`,
+     VALUES (?, ?, ?, 'processing', ?, ?, ?, ?, UTC_TIMESTAMP(3) + INTERVAL ? SECOND, UTC_TIMESTAMP(3) + INTERVAL ? SECOND, ?, ?)`,
     [task.id, task.userId, task.type, task.inputKey, JSON.stringify(task.params), task.vendor, task.webhookToken, task.deadlineSeconds, task.startLeaseSeconds, task.createdAt, task.createdAt],
     connection,
   );
@@ -163,8 +163,8 @@ const changed = (result: { affectedRows: number }): boolean => result.affectedRo
 export async function takeStartLease(id: string, leaseSeconds: number): Promise<boolean> {
   return changed(
     await execute(
-      `UPDATE tasks SET next_poll_at = NOW(3) + INTERVAL ? SECOND
-        WHERE id = ? AND status = 'processing' AND vendor_task_id IS NULL AND next_poll_at <= NOW(3) AND deadline_at > NOW(3)`,
+      `UPDATE tasks SET next_poll_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND
+        WHERE id = ? AND status = 'processing' AND vendor_task_id IS NULL AND next_poll_at <= UTC_TIMESTAMP(3) AND deadline_at > UTC_TIMESTAMP(3)`,
       [leaseSeconds, id],
     ),
   );
@@ -173,7 +173,7 @@ export async function takeStartLease(id: string, leaseSeconds: number): Promise<
 /** Records the vendor's task id; the first outputs check is due one interval later. */
 export async function setVendorTask(id: string, vendorTaskId: string, pollIntervalSeconds: number): Promise<boolean> {
   return changed(
-    await execute(`UPDATE tasks SET vendor_task_id = ?, next_poll_at = NOW(3) + INTERVAL ? SECOND WHERE id = ? AND status = 'processing'`, [vendorTaskId, pollIntervalSeconds, id]),
+    await execute(`UPDATE tasks SET vendor_task_id = ?, next_poll_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND WHERE id = ? AND status = 'processing'`, [vendorTaskId, pollIntervalSeconds, id]),
   );
 }
 
@@ -184,8 +184,8 @@ export async function setVendorTask(id: string, vendorTaskId: string, pollInterv
 export async function claimPoll(id: string, intervalSeconds: number): Promise<boolean> {
   return changed(
     await execute(
-      `UPDATE tasks SET next_poll_at = NOW(3) + INTERVAL ? SECOND
-        WHERE id = ? AND status = 'processing' AND (next_poll_at IS NULL OR next_poll_at <= NOW(3))`,
+      `UPDATE tasks SET next_poll_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND
+        WHERE id = ? AND status = 'processing' AND (next_poll_at IS NULL OR next_poll_at <= UTC_TIMESTAMP(3))`,
       [intervalSeconds, id],
     ),
   );
@@ -201,8 +201,8 @@ export async function claimPoll(id: string, intervalSeconds: number): Promise<bo
 export async function takeFinishLease(id: string, intervalSeconds: number, leaseSeconds: number, graceSeconds: number): Promise<boolean> {
   return changed(
     await execute(
-      `UPDATE tasks SET next_poll_at = LEAST(NOW(3) + INTERVAL ? SECOND, GREATEST(deadline_at, NOW(3)) + INTERVAL ? SECOND)
-        WHERE id = ? AND status = 'processing' AND (next_poll_at IS NULL OR next_poll_at <= NOW(3) + INTERVAL ? SECOND)`,
+      `UPDATE tasks SET next_poll_at = LEAST(UTC_TIMESTAMP(3) + INTERVAL ? SECOND, GREATEST(deadline_at, UTC_TIMESTAMP(3)) + INTERVAL ? SECOND)
+        WHERE id = ? AND status = 'processing' AND (next_poll_at IS NULL OR next_poll_at <= UTC_TIMESTAMP(3) + INTERVAL ? SECOND)`,
       [leaseSeconds, graceSeconds, id, intervalSeconds],
     ),
   );
@@ -210,14 +210,14 @@ export async function takeFinishLease(id: string, intervalSeconds: number, lease
 
 /** Gives a lease back after a failed copy, so the next poll retries soon. */
 export async function reopenPoll(id: string, intervalSeconds: number): Promise<void> {
-  await execute(`UPDATE tasks SET next_poll_at = NOW(3) + INTERVAL ? SECOND WHERE id = ? AND status = 'processing'`, [intervalSeconds, id]);
+  await execute(`UPDATE tasks SET next_poll_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND WHERE id = ? AND status = 'processing'`, [intervalSeconds, id]);
 }
 
 /** processing → done with its result keys (the trigger confirms the hold). True when this call changed it. */
 export async function markDone(id: string, userId: string, resultKeys: readonly string[], vendorCost: string | null): Promise<boolean> {
   return changed(
     await execute(
-      `UPDATE tasks SET status = 'done', result_keys = ?, vendor_cost = COALESCE(?, vendor_cost), finished_at = NOW(3), next_poll_at = NULL
+      `UPDATE tasks SET status = 'done', result_keys = ?, vendor_cost = COALESCE(?, vendor_cost), finished_at = UTC_TIMESTAMP(3), next_poll_at = NULL
         WHERE id = ? AND user_id = ? AND status = 'processing'`,
       [JSON.stringify(resultKeys), vendorCost, id, userId],
     ),
@@ -241,8 +241,8 @@ const limit255 = (value: string | null): string | null => (value === null ? null
 export async function markFailed(id: string, userId: string, failure: FailureColumns, options: { onlyIfLeaseLapsed?: boolean } = {}): Promise<boolean> {
   return changed(
     await execute(
-      `UPDATE tasks SET status = 'failed', error_code = ?, error_reason = ?, error_detail = ?, finished_at = NOW(3), next_poll_at = NULL
-        WHERE id = ? AND user_id = ? AND status = 'processing' ${options.onlyIfLeaseLapsed ? 'AND (next_poll_at IS NULL OR next_poll_at <= NOW(3))' : ''}`,
+      `UPDATE tasks SET status = 'failed', error_code = ?, error_reason = ?, error_detail = ?, finished_at = UTC_TIMESTAMP(3), next_poll_at = NULL
+        WHERE id = ? AND user_id = ? AND status = 'processing' ${options.onlyIfLeaseLapsed ? 'AND (next_poll_at IS NULL OR next_poll_at <= UTC_TIMESTAMP(3))' : ''}`,
       [failure.code, limit255(failure.reason), limit255(failure.detail), id, userId],
     ),
   );
@@ -252,7 +252,7 @@ export async function markFailed(id: string, userId: string, failure: FailureCol
 export async function markManyFailed(connection: PoolConnection, ids: readonly string[], failure: FailureColumns): Promise<number> {
   if (ids.length === 0) return 0;
   const result = await execute(
-    `UPDATE tasks SET status = 'failed', error_code = ?, error_reason = ?, error_detail = ?, finished_at = NOW(3), next_poll_at = NULL
+    `UPDATE tasks SET status = 'failed', error_code = ?, error_reason = ?, error_detail = ?, finished_at = UTC_TIMESTAMP(3), next_poll_at = NULL
       WHERE id IN (${ids.map(() => '?').join(', ')}) AND status = 'processing'`,
     [failure.code, limit255(failure.reason), limit255(failure.detail), ...ids],
     connection,
@@ -267,8 +267,8 @@ export async function markManyFailed(connection: PoolConnection, ids: readonly s
 export async function lockOverdueTasks(connection: PoolConnection, limit: number): Promise<TaskRow[]> {
   const rows = await select<RawTaskRow>(
     `SELECT ${taskColumns} FROM tasks
-      WHERE status = 'processing' AND deadline_at <= NOW(3)
-        AND NOT EXISTS (SELECT 1 FROM sweep_claims c WHERE c.kind = 'task' AND c.subject = tasks.id AND c.claimed_until > NOW(3))
+      WHERE status = 'processing' AND deadline_at <= UTC_TIMESTAMP(3)
+        AND NOT EXISTS (SELECT 1 FROM sweep_claims c WHERE c.kind = 'task' AND c.subject = tasks.id AND c.claimed_until > UTC_TIMESTAMP(3))
       ORDER BY deadline_at LIMIT ? FOR UPDATE SKIP LOCKED`,
     [limit],
     connection,

@@ -66,7 +66,7 @@ export interface LockedMembership {
 export async function lockMembership(connection: PoolConnection, userId: string): Promise<LockedMembership> {
   const [user] = await select<Omit<LockedMembership, 'is_member'> & { is_member: number | string }>(
     `SELECT quota_balance, member_expires_at, quota_expired_through,
-            (member_expires_at IS NOT NULL AND member_expires_at > NOW(3)) AS is_member
+            (member_expires_at IS NOT NULL AND member_expires_at > UTC_TIMESTAMP(3)) AS is_member
        FROM users WHERE id = ? FOR UPDATE`,
     [userId],
     connection,
@@ -77,7 +77,7 @@ export async function lockMembership(connection: PoolConnection, userId: string)
 
 /** Extends the membership by `days` from the later of now and the current expiry. */
 export async function extendMembership(connection: PoolConnection, userId: string, days: number): Promise<void> {
-  await execute(`UPDATE users SET member_expires_at = GREATEST(COALESCE(member_expires_at, NOW(3)), NOW(3)) + INTERVAL ? DAY WHERE id = ?`, [days, userId], connection);
+  await execute(`UPDATE users SET member_expires_at = GREATEST(COALESCE(member_expires_at, UTC_TIMESTAMP(3)), UTC_TIMESTAMP(3)) + INTERVAL ? DAY WHERE id = ?`, [days, userId], connection);
 }
 
 /** Records that the quota of the current membership period has been expired in the ledger. */
@@ -96,7 +96,7 @@ export async function lockFreeUsers(connection: PoolConnection, userIds: readonl
 /** Users whose membership lapsed and whose quota expiry the ledger has not recorded (virtual column, migration 005). */
 export async function lockUsersDueExpiry(connection: PoolConnection, limit: number): Promise<string[]> {
   const rows = await select<{ id: string }>(
-    `SELECT id FROM users WHERE membership_expiry_due = 1 AND member_expires_at <= NOW(3)
+    `SELECT id FROM users WHERE membership_expiry_due = 1 AND member_expires_at <= UTC_TIMESTAMP(3)
       ORDER BY member_expires_at LIMIT ? FOR UPDATE SKIP LOCKED`,
     [limit],
     connection,
@@ -118,7 +118,7 @@ export async function findUserWithAwaitingOrders(userId: string, olderThanSecond
     `SELECT ${userColumns},
             EXISTS (SELECT 1 FROM orders o
                      WHERE o.user_id = users.id AND o.status = 'pending'
-                       AND o.created_at <= NOW(3) - INTERVAL ? SECOND AND o.created_at > NOW(3) - INTERVAL 1 DAY) AS awaiting_orders
+                       AND o.created_at <= UTC_TIMESTAMP(3) - INTERVAL ? SECOND AND o.created_at > UTC_TIMESTAMP(3) - INTERVAL 1 DAY) AS awaiting_orders
        FROM users WHERE id = ?`,
     [olderThanSeconds, userId],
   );
