@@ -56,6 +56,7 @@ export const httpRoutes: readonly HttpRoute[] = [
   { name: 'admin-users', file: 'functions/admin/users.ts', method: 'GET', path: '/admin/users', timeoutSeconds: timeouts.standard },
   { name: 'admin-tasks', file: 'functions/admin/tasks.ts', method: 'GET', path: '/admin/tasks', timeoutSeconds: timeouts.standard },
   { name: 'admin-failed-tasks', file: 'functions/admin/failed-tasks.ts', method: 'GET', path: '/admin/failed-tasks', timeoutSeconds: timeouts.standard },
+  { name: 'admin-payment-anomalies', file: 'functions/admin/payment-anomalies.ts', method: 'GET', path: '/admin/payment-anomalies', timeoutSeconds: timeouts.standard },
 ];
 
 export const scheduleRoutes: readonly ScheduleRoute[] = [{ name: 'ops-sweeper', file: 'functions/ops/sweeper.ts', everyMinutes: 1, timeoutSeconds: timeouts.timer }];

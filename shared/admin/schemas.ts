@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 
 /**
- * Query parameters of the admin lists (contract §11–13). Query values arrive as strings, so
+ * Query parameters of the admin lists (contract §11–13, and the payment anomalies). Query values arrive as strings, so
  * numbers are coerced; a value above a cap is lowered to the cap rather than refused, so a support
  * tool asking for "everything" still gets a bounded page (the response echoes the limit used).
  */
@@ -9,6 +9,8 @@ export const ADMIN_PAGE_DEFAULT = 20;
 export const ADMIN_PAGE_MAX = 100;
 export const FAILED_TASKS_DAYS_DEFAULT = 7;
 export const FAILED_TASKS_DAYS_MAX = 90;
+export const PAYMENT_ANOMALIES_DAYS_DEFAULT = 30;
+export const PAYMENT_ANOMALIES_DAYS_MAX = 366;
 
 const cappedInt = (min: number, max: number, message: string) =>
   z.pipe(
@@ -37,6 +39,13 @@ export const adminFailedTasksQuery = z.object({
   days: z._default(cappedInt(1, FAILED_TASKS_DAYS_MAX, 'days 应为正整数'), FAILED_TASKS_DAYS_DEFAULT),
 });
 
+export const adminPaymentAnomaliesQuery = z.object({
+  limit,
+  offset,
+  days: z._default(cappedInt(1, PAYMENT_ANOMALIES_DAYS_MAX, 'days 应为正整数'), PAYMENT_ANOMALIES_DAYS_DEFAULT),
+});
+
 export type AdminUsersQuery = z.infer<typeof adminUsersQuery>;
 export type AdminTasksQuery = z.infer<typeof adminTasksQuery>;
 export type AdminFailedTasksQuery = z.infer<typeof adminFailedTasksQuery>;
+export type AdminPaymentAnomaliesQuery = z.infer<typeof adminPaymentAnomaliesQuery>;

@@ -10,9 +10,15 @@ import { wechatReport } from '../vendors/wechat-pay';
  * a query string), told apart by the request. Each platform gets the reply it is specified to
  * read (payments.md §1.5, §2.2):
  *   WeChat: 204 with no body when handled; 4xx/5xx with {"code":"FAIL","message":…} otherwise,
- *           which makes WeChat deliver again later.
- *   Alipay: exactly `success` when handled; `fail` otherwise (Alipay re-sends anything else).
- * Nothing here trusts the request before its signature verified; nothing throws to the caller.
+ *           which makes WeChat deliver again later (15 times over about a day).
+ *   Alipay: exactly `success` when handled; `fail` otherwise (Alipay re-sends anything else, about
+ *           8 times over 25 hours).
+ * "Handled" includes a genuinely signed notification that can never be credited (another amount,
+ * currency, app or merchant, an order of the other platform, an unknown order): re-sending cannot
+ * change it, so it is acknowledged, after settlement recorded it as a payment anomaly for a person.
+ * Only what we could not verify or could not process (forged, stale, undecryptable, malformed, our
+ * database down) gets a failure reply. Nothing here trusts the request before its signature
+ * verified; nothing throws to the caller.
  */
 export interface CallbackReply {
   readonly status: number;
@@ -56,17 +62,31 @@ export async function handlePaymentNotification(notification: IncomingNotificati
   return wechatFail(400, 'unrecognised notification');
 }
 
+/**
+ * Every settlement of a verified notification is final: credited, a duplicate, not a payment, or a
+ * payment anomaly that settlement has recorded (mismatch, unknown order). Re-sending cannot change
+ * any of them, so the platform is told to stop. A settlement that could not finish (the database)
+ * throws instead and gets a 500, so the platform re-sends. A new outcome must choose its reply here.
+ */
 function wechatReplyFor(settlement: Settlement): CallbackReply {
   switch (settlement.outcome) {
     case 'credited':
     case 'already-paid':
     case 'not-paid':
-      // Re-sending cannot change anything here, so WeChat may stop.
-      return wechatAck;
     case 'unknown-order':
-      return wechatFail(404, 'order not found');
     case 'mismatch':
-      return wechatFail(400, 'notification does not match the order');
+      return wechatAck;
+  }
+}
+
+function alipayReplyFor(settlement: Settlement): CallbackReply {
+  switch (settlement.outcome) {
+    case 'credited':
+    case 'already-paid':
+    case 'not-paid':
+    case 'unknown-order':
+    case 'mismatch':
+      return alipayReply(200, 'success');
   }
 }
 
@@ -111,9 +131,7 @@ async function handleAlipay(notification: IncomingNotification, ports: PaymentPo
       else logger.warn('malformed alipay notification');
       return alipayReply(400, 'fail');
     }
-    const settlement = await settleReport(reading.report, 'notification', ports);
-    if (settlement.outcome === 'unknown-order' || settlement.outcome === 'mismatch') return alipayReply(400, 'fail');
-    return alipayReply(200, 'success');
+    return alipayReplyFor(await settleReport(reading.report, 'notification', ports));
   } catch (error) {
     logger.error('alipay notification failed', { error: asError(error) });
     return alipayReply(500, 'fail');

@@ -19,7 +19,7 @@ export type ReconcileOutcome =
   | 'pending'
   /** The platform closed it, or it expired unpaid and we closed it. */
   | 'failed'
-  /** Paid at the platform for something else than the order (a security event); marked failed. */
+  /** Paid at the platform for something else than the order (a security event and a payment anomaly); marked failed. */
   | 'mismatch'
   | 'unknown-order';
 
@@ -48,7 +48,8 @@ async function settleFromPlatform(order: OrderRow, report: PlatformReport, ports
     const settlement = await settleReport(report, 'query', ports);
     if (settlement.outcome === 'credited' || settlement.outcome === 'already-paid') return settlement.outcome;
     if (settlement.outcome === 'mismatch') {
-      // A genuine answer that will never match: stop asking, leave it to a person.
+      // A genuine answer that will never match: settleReport recorded it as a payment anomaly
+      // (source 'query', listed by GET /admin/payment-anomalies); stop asking, leave it to a person.
       await markOrderFailed(order.id, 'platform mismatch');
       return 'mismatch';
     }
@@ -63,8 +64,8 @@ async function settleFromPlatform(order: OrderRow, report: PlatformReport, ports
 
 /**
  * Asks the platform about one order and acts on the answer: paid → credit (once, with the same
- * checks as a notification); closed → failed; unpaid past its validity → closed at the platform,
- * then failed. A failed order is asked too: money taken after we gave up is still credited.
+ * checks as a notification); paid for something else → a payment anomaly, failed; closed → failed;
+ * unpaid past its validity → closed at the platform, then failed. A failed order is asked too: money taken after we gave up is still credited.
  * Throws PlatformError when the platform cannot be asked; nothing changes then.
  */
 export async function reconcileOrder(orderId: string, ports: PaymentPorts): Promise<ReconcileOutcome> {

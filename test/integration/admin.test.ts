@@ -2,17 +2,23 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as failedTasks from '../../functions/admin/failed-tasks';
+import * as paymentAnomalies from '../../functions/admin/payment-anomalies';
 import * as tasks from '../../functions/admin/tasks';
 import * as users from '../../functions/admin/users';
 import * as login from '../../functions/auth/login';
 import * as me from '../../functions/auth/me';
 import * as sendCode from '../../functions/auth/send-code';
+import * as paymentCallback from '../../functions/membership/payment-callback';
+import * as purchase from '../../functions/membership/purchase';
+import { sandboxOpenidForCode } from '../../infra/sandbox/wechat-oauth';
 import { maskPhone } from '../../shared/admin/queries';
 import { issueToken, verifyToken } from '../../shared/auth/jwt';
 import { config } from '../../shared/config';
 import { execute, select } from '../../shared/db/pool';
+import { checkLedgerInvariants } from '../../shared/quota/ledger';
 import { findUserById } from '../../shared/users';
-import { platforms } from '../helpers/events';
+import { platforms, type Platform } from '../helpers/events';
+import { callbackCall, ledgerEntries, openPayPage, orderState, signedNotification } from '../helpers/payments';
 import { latestSmsCode, uniqueIp, uniquePhone } from '../helpers/sandbox';
 import { createUser } from '../helpers/users';
 
@@ -63,6 +69,35 @@ async function makeAdmin(): Promise<{ id: string; token: string }> {
   if (!admin) throw new Error('admin vanished');
   return { id: admin.id, token: await issueToken({ userId: admin.id, tokenVersion: admin.token_version, role: 'admin' }) };
 }
+
+/** A pending order of a fresh user on that channel, known to its platform (an Alipay payUrl is opened). */
+async function pendingOrder(platform: Platform, channel: 'wx' | 'alipay'): Promise<{ userId: string; orderId: string }> {
+  const { user, token } = await createUser();
+  const body = channel === 'wx' ? { channel, openid: sandboxOpenidForCode('admin-anomalies') } : { channel };
+  const result = await platform.call(purchase, { method: 'POST', path: '/membership/purchase', body, token });
+  if (result.status !== 200) throw new Error(`purchase failed: ${result.text}`);
+  const payUrl = (result.json.data?.payParams as { payUrl?: string }).payUrl;
+  if (payUrl) await openPayPage(payUrl);
+  return { userId: user.id, orderId: String(result.json.data?.orderId) };
+}
+
+const anomalyKeys = [
+  'channel',
+  'createdAt',
+  'id',
+  'lastSeenAt',
+  'occurrences',
+  'orderId',
+  'outTradeNo',
+  'platformState',
+  'platformTradeNo',
+  'reason',
+  'reportedAmountFen',
+  'reportedAppId',
+  'reportedCurrency',
+  'reportedMerchantId',
+  'source',
+];
 
 const countOf = async (sql: string, params: unknown[] = []) => Number((await select<{ n: number | string }>(sql, params as never[]))[0]?.n ?? 0);
 
@@ -238,11 +273,106 @@ describe.each(platforms)('admin endpoints on $name', (platform) => {
     });
   });
 
+  describe('GET /admin/payment-anomalies', () => {
+    const listAnomalies = (query: Record<string, string> = {}) => platform.call(paymentAnomalies, { method: 'GET', path: '/admin/payment-anomalies', token: admin.token, query });
+    const idsOf = (result: Awaited<ReturnType<typeof listAnomalies>>) => ((result.json.data?.anomalies ?? []) as { outTradeNo: string }[]).map((anomaly) => anomaly.outTradeNo);
+
+    it('a signed wrong-amount notification from either platform is acknowledged, recorded and listed, newest first; a forged one is refused and not listed', async () => {
+      // Arrange
+      const wechat = await pendingOrder(platform, 'wx');
+      const alipay = await pendingOrder(platform, 'alipay');
+      const forged = await pendingOrder(platform, 'wx');
+      const wrongWechat = await signedNotification(wechat.orderId, { transaction: { amount: { total: 1, payer_total: 1, currency: 'CNY', payer_currency: 'CNY' } } });
+      const wrongAlipay = await signedNotification(alipay.orderId, { params: { total_amount: '0.01' } });
+      const genuine = await signedNotification(forged.orderId);
+      const tampered = { ...genuine, body: genuine.body.replace('"summary":"支付成功"', '"summary":"支付成功 "') };
+
+      // Act
+      const wechatReply = await platform.call(paymentCallback, callbackCall(wrongWechat));
+      const alipayReply = await platform.call(paymentCallback, callbackCall(wrongAlipay));
+      const forgedReply = await platform.call(paymentCallback, callbackCall(tampered));
+      const listed = await listAnomalies({ limit: '100' });
+
+      // Assert: acknowledged so the platforms stop; the forgery still refused
+      expect([wechatReply.status, wechatReply.text]).toEqual([204, '']);
+      expect([alipayReply.status, alipayReply.text]).toEqual([200, 'success']);
+      expect(forgedReply.status).toBe(401);
+      expect(forgedReply.json).toEqual({ code: 'FAIL', message: expect.any(String) });
+      // nothing credited anywhere
+      for (const order of [wechat, alipay, forged]) {
+        expect(await ledgerEntries(order.userId)).toEqual([]);
+        expect((await orderState(order.orderId))?.status).toBe('pending');
+      }
+      // listed for admins
+      expect(listed.status).toBe(200);
+      const data = listed.json.data as { anomalies: Record<string, unknown>[]; total: number; limit: number; offset: number; days: number };
+      expect(Object.keys(data).sort()).toEqual(['anomalies', 'days', 'limit', 'offset', 'total']);
+      expect(data).toMatchObject({ limit: 100, offset: 0, days: 30 });
+      expect(data.total).toBe(await countOf('SELECT COUNT(*) AS n FROM payment_anomalies WHERE created_at >= UTC_TIMESTAMP(3) - INTERVAL 30 DAY'));
+      for (const anomaly of data.anomalies) {
+        expect(Object.keys(anomaly).sort()).toEqual(anomalyKeys);
+        expect(anomaly.createdAt).toMatch(isoDate);
+      }
+      const ids = idsOf(listed);
+      expect(ids).toEqual(expect.arrayContaining([wechat.orderId, alipay.orderId]));
+      expect(ids).not.toContain(forged.orderId);
+      expect(ids.indexOf(alipay.orderId)).toBeLessThan(ids.indexOf(wechat.orderId));
+      expect(data.anomalies.find((anomaly) => anomaly.outTradeNo === wechat.orderId)).toEqual({
+        id: expect.any(Number),
+        channel: 'wx',
+        orderId: wechat.orderId,
+        outTradeNo: wechat.orderId,
+        platformTradeNo: expect.stringMatching(/^4200\d{24}$/),
+        reason: 'amount mismatch',
+        source: 'notification',
+        platformState: 'SUCCESS',
+        reportedAmountFen: 1,
+        reportedCurrency: 'CNY',
+        reportedAppId: expect.any(String),
+        reportedMerchantId: expect.any(String),
+        occurrences: 1,
+        createdAt: expect.stringMatching(isoDate),
+        lastSeenAt: expect.stringMatching(isoDate),
+      });
+      expect(data.anomalies.find((anomaly) => anomaly.outTradeNo === alipay.orderId)).toMatchObject({ channel: 'alipay', reason: 'amount mismatch', reportedAmountFen: 1, occurrences: 1 });
+      expect(await checkLedgerInvariants()).toEqual([]);
+    });
+
+    it('`days` leaves older anomalies out; limit and offset page; bad values answer 400 naming the field', async () => {
+      // Arrange: an anomaly first recorded 40 days ago
+      const old = await pendingOrder(platform, 'alipay');
+      await platform.call(paymentCallback, callbackCall(await signedNotification(old.orderId, { params: { seller_id: '2088999999999999' } })));
+      await execute('UPDATE payment_anomalies SET created_at = created_at - INTERVAL 40 DAY, last_seen_at = last_seen_at - INTERVAL 40 DAY WHERE out_trade_no = ?', [old.orderId]);
+      const recent = await pendingOrder(platform, 'alipay');
+      await platform.call(paymentCallback, callbackCall(await signedNotification(recent.orderId, { params: { total_amount: '1.00' } })));
+
+      // Act
+      const lastMonth = await listAnomalies({ limit: '100' });
+      const lastQuarter = await listAnomalies({ days: '90', limit: '100' });
+      const first = await listAnomalies({ days: '90', limit: '1', offset: '0' });
+      const second = await listAnomalies({ days: '90', limit: '1', offset: '1' });
+      const bad = await listAnomalies({ days: '0', offset: '-1' });
+
+      // Assert
+      expect(idsOf(lastMonth)).toContain(recent.orderId);
+      expect(idsOf(lastMonth)).not.toContain(old.orderId);
+      expect(idsOf(lastQuarter)).toEqual(expect.arrayContaining([recent.orderId, old.orderId]));
+      expect(idsOf(first)).toHaveLength(1);
+      expect(idsOf(second)).toHaveLength(1);
+      expect(idsOf(second)[0]).not.toBe(idsOf(first)[0]);
+      expect(Number(first.json.data?.total)).toBe(idsOf(lastQuarter).length);
+      expect(bad.status).toBe(400);
+      expect(bad.json.error?.details?.map((issue) => issue.field).sort()).toEqual(['days', 'offset']);
+      expect(await checkLedgerInvariants()).toEqual([]);
+    });
+  });
+
   describe('access', () => {
     it.each([
       ['/admin/users', users],
       ['/admin/tasks', tasks],
       ['/admin/failed-tasks', failedTasks],
+      ['/admin/payment-anomalies', paymentAnomalies],
     ] as const)('%s answers a non-admin with 403 and one without a token with 401', async (path, fn) => {
       // Act
       const forUser = await platform.call(fn, { method: 'GET', path, token: member.token });

@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as paymentCallback from '../../functions/membership/payment-callback';
 import * as purchase from '../../functions/membership/purchase';
+import { SANDBOX_ALIPAY_APP_ID, SANDBOX_ALIPAY_SELLER_ID } from '../../infra/sandbox/payment-keys';
+import { sandboxOpenidForCode } from '../../infra/sandbox/wechat-oauth';
+import { execute } from '../../shared/db/pool';
+import { paymentAnomaliesOf } from '../../shared/db/repositories/payment-anomalies';
 import { logger } from '../../shared/logger';
 import { checkLedgerInvariants } from '../../shared/quota/ledger';
 import { findUserById } from '../../shared/users';
@@ -148,25 +152,95 @@ describe.each(platforms)('Alipay notifications on $name', (platform) => {
     expectReply(result, 'fail');
     expect(warn).toHaveBeenCalledWith('payment security event', expect.objectContaining({ channel: 'alipay', reason: 'bad signature' }));
     await expectNothingChanged(user.id, orderId);
+    expect(await paymentAnomaliesOf(orderId)).toEqual([]);
   });
 
   it.each([
-    ['a wrong amount', { total_amount: '0.01' }, 'amount mismatch'],
-    ['an amount that is not a yuan figure', { total_amount: '99.000' }, 'amount mismatch'],
-    ['a wrong app_id', { app_id: '2021009999999999' }, 'app id mismatch'],
-    ['a foreign seller_id', { seller_id: '2088999999999999' }, 'merchant id mismatch'],
-  ])('%s (genuinely signed) → `fail`, nothing credited, a security event', async (_label, params, reason) => {
+    ['a wrong amount', { total_amount: '0.01' }, 'amount mismatch', { reported_amount_fen: 1 }],
+    ['an amount that is not a yuan figure', { total_amount: '99.000' }, 'amount mismatch', { reported_amount_fen: null }],
+    ['a wrong app_id', { app_id: '2021009999999999' }, 'app id mismatch', { reported_amount_fen: 9900, reported_app_id: '2021009999999999', reported_merchant_id: SANDBOX_ALIPAY_SELLER_ID }],
+    ['a foreign seller_id', { seller_id: '2088999999999999' }, 'merchant id mismatch', { reported_amount_fen: 9900, reported_app_id: SANDBOX_ALIPAY_APP_ID, reported_merchant_id: '2088999999999999' }],
+  ])('%s (genuinely signed) → acknowledged (`success`), nothing credited, a security event, one payment anomaly', async (_label, params, reason, reported) => {
     // Arrange
     const { user, orderId } = await alipayOrder(platform);
     const warn = vi.spyOn(logger, 'warn');
+    const error = vi.spyOn(logger, 'error');
 
     // Act
     const result = await notify(orderId, params);
 
-    // Assert
-    expectReply(result, 'fail');
+    // Assert: Alipay stops re-sending; a person is told
+    expectReply(result, 'success');
     expect(warn).toHaveBeenCalledWith('payment security event', expect.objectContaining({ orderId, channel: 'alipay', source: 'notification', reason }));
+    expect(error).toHaveBeenCalledWith('payment anomaly', expect.objectContaining({ orderId, channel: 'alipay', source: 'notification', reason }));
     await expectNothingChanged(user.id, orderId);
+    expect(await paymentAnomaliesOf(orderId)).toEqual([
+      expect.objectContaining({
+        channel: 'alipay',
+        order_id: orderId,
+        out_trade_no: orderId,
+        platform_trade_no: expect.stringMatching(/^\d{28}$/),
+        reason,
+        source: 'notification',
+        platform_state: 'TRADE_SUCCESS',
+        reported_currency: null,
+        occurrences: 1,
+        ...reported,
+      }),
+    ]);
+  });
+
+  it('a wrong-amount notification delivered 3 times: `success` each time, one anomaly (3 occurrences), one ERROR line', async () => {
+    // Arrange
+    const { user, orderId } = await alipayOrder(platform);
+    const notification = await signedNotification(orderId, { params: { total_amount: '0.01' } });
+    const error = vi.spyOn(logger, 'error');
+
+    // Act
+    const replies: string[] = [];
+    for (let i = 0; i < 3; i += 1) replies.push((await deliver(notification)).text);
+
+    // Assert
+    expect(replies).toEqual(['success', 'success', 'success']);
+    await expectNothingChanged(user.id, orderId);
+    expect(await paymentAnomaliesOf(orderId)).toEqual([expect.objectContaining({ reason: 'amount mismatch', source: 'notification', occurrences: 3 })]);
+    expect(error.mock.calls.filter(([message]) => message === 'payment anomaly')).toHaveLength(1);
+  });
+
+  it('a notification for an order we do not have → `success`, recorded as an anomaly without an order', async () => {
+    // Arrange
+    const { orderId } = await alipayOrder(platform);
+    const notification = await signedNotification(orderId);
+    await execute('DELETE FROM orders WHERE id = ?', [orderId]);
+    const warn = vi.spyOn(logger, 'warn');
+
+    // Act
+    const result = await deliver(notification);
+
+    // Assert
+    expectReply(result, 'success');
+    expect(warn).toHaveBeenCalledWith('payment security event', expect.objectContaining({ orderId, channel: 'alipay', reason: 'unknown order' }));
+    expect(await paymentAnomaliesOf(orderId)).toEqual([
+      expect.objectContaining({ channel: 'alipay', order_id: null, out_trade_no: orderId, reason: 'unknown order', source: 'notification', reported_amount_fen: 9900, occurrences: 1 }),
+    ]);
+  });
+
+  it('a notification naming a WeChat order (genuinely signed by Alipay) → `success`, that order untouched, one anomaly', async () => {
+    // Arrange
+    const { orderId: alipayOrderId } = await alipayOrder(platform);
+    const { user, token } = await createUser();
+    const bought = await platform.call(purchase, { method: 'POST', path: '/membership/purchase', body: { channel: 'wx', openid: sandboxOpenidForCode('alipay-callback-test') }, token });
+    const wechatOrderId = String(bought.json.data?.orderId);
+
+    // Act
+    const result = await notify(alipayOrderId, { out_trade_no: wechatOrderId });
+
+    // Assert
+    expectReply(result, 'success');
+    await expectNothingChanged(user.id, wechatOrderId);
+    expect(await paymentAnomaliesOf(wechatOrderId)).toEqual([
+      expect.objectContaining({ channel: 'alipay', order_id: wechatOrderId, reason: 'order belongs to the other platform', source: 'notification', occurrences: 1 }),
+    ]);
   });
 
   it.each(['WAIT_BUYER_PAY', 'TRADE_CLOSED'])('%s is acknowledged with `success` and credits nothing', async (status) => {

@@ -4,6 +4,7 @@ import * as purchase from '../../functions/membership/purchase';
 import { SANDBOX_WECHAT_APP_ID, SANDBOX_WECHAT_MCH_ID } from '../../infra/sandbox/payment-keys';
 import { sandboxOpenidForCode } from '../../infra/sandbox/wechat-oauth';
 import { execute } from '../../shared/db/pool';
+import { paymentAnomaliesOf } from '../../shared/db/repositories/payment-anomalies';
 import { logger } from '../../shared/logger';
 import { checkLedgerInvariants } from '../../shared/quota/ledger';
 import { findUserById } from '../../shared/users';
@@ -131,6 +132,7 @@ describe.each(platforms)('WeChat Pay notifications on $name', (platform) => {
     expect(tampered.body).not.toBe(notification.body);
     expectFail(result, 401);
     await expectNothingChanged(user.id, orderId);
+    expect(await paymentAnomaliesOf(orderId)).toEqual([]);
   });
 
   it('a timestamp 301 s old → 401 FAIL; 290 s old is still inside the window', async () => {
@@ -147,6 +149,7 @@ describe.each(platforms)('WeChat Pay notifications on $name', (platform) => {
     // Assert
     expectFail(staleResult, 401);
     expect(afterStale?.status).toBe('pending');
+    expect(await paymentAnomaliesOf(orderId)).toEqual([]);
     expect(lateResult.status).toBe(204);
     await expectCredited(user.id, orderId)();
   });
@@ -170,6 +173,7 @@ describe.each(platforms)('WeChat Pay notifications on $name', (platform) => {
     expectFail(result, 401);
     expect(warn).toHaveBeenCalledWith('payment security event', expect.objectContaining({ channel: 'wx', reason: 'unknown-serial' }));
     await expectNothingChanged(user.id, orderId);
+    expect(await paymentAnomaliesOf(orderId)).toEqual([]);
   });
 
   it('the WECHATPAY/SIGNTEST/ probe → 4xx FAIL, never a 500', async () => {
@@ -186,23 +190,74 @@ describe.each(platforms)('WeChat Pay notifications on $name', (platform) => {
   });
 
   it.each([
-    ['a wrong amount', { amount: { total: 1, payer_total: 1, currency: 'CNY', payer_currency: 'CNY' } }, 'amount mismatch'],
-    ['a wrong appid', { appid: 'wx0000000000000bad' }, 'app id mismatch'],
-    ['a foreign mchid', { mchid: '1900000999' }, 'merchant id mismatch'],
-    ['the right total in another currency', { amount: { total: 9900, payer_total: 9900, currency: 'USD', payer_currency: 'USD' } }, 'currency mismatch'],
-    ['an amount without a currency', { amount: { total: 9900, payer_total: 9900 } }, 'currency mismatch'],
-  ])('%s (genuinely signed) → 400 FAIL, nothing credited, a security event', async (_label, transaction, reason) => {
+    ['a wrong amount', { amount: { total: 1, payer_total: 1, currency: 'CNY', payer_currency: 'CNY' } }, 'amount mismatch', { reported_amount_fen: 1, reported_currency: 'CNY' }],
+    ['a wrong appid', { appid: 'wx0000000000000bad' }, 'app id mismatch', { reported_app_id: 'wx0000000000000bad', reported_merchant_id: SANDBOX_WECHAT_MCH_ID }],
+    ['a foreign mchid', { mchid: '1900000999' }, 'merchant id mismatch', { reported_app_id: SANDBOX_WECHAT_APP_ID, reported_merchant_id: '1900000999' }],
+    ['the right total in another currency', { amount: { total: 9900, payer_total: 9900, currency: 'USD', payer_currency: 'USD' } }, 'currency mismatch', { reported_amount_fen: 9900, reported_currency: 'USD' }],
+    ['an amount without a currency', { amount: { total: 9900, payer_total: 9900 } }, 'currency mismatch', { reported_amount_fen: 9900, reported_currency: null }],
+  ])('%s (genuinely signed) → acknowledged (204), nothing credited, a security event, one payment anomaly', async (_label, transaction, reason, reported) => {
     // Arrange
     const { user, orderId } = await wechatOrder(platform);
     const warn = vi.spyOn(logger, 'warn');
+    const error = vi.spyOn(logger, 'error');
 
     // Act
     const result = await notify(orderId, { transaction });
 
-    // Assert
-    expectFail(result, 400);
+    // Assert: WeChat stops re-sending; a person is told
+    expect(result.status).toBe(204);
+    expect(result.text).toBe('');
     expect(warn).toHaveBeenCalledWith('payment security event', expect.objectContaining({ orderId, channel: 'wx', source: 'notification', reason }));
+    expect(error).toHaveBeenCalledWith('payment anomaly', expect.objectContaining({ orderId, channel: 'wx', source: 'notification', reason }));
     await expectNothingChanged(user.id, orderId);
+    expect(await paymentAnomaliesOf(orderId)).toEqual([
+      expect.objectContaining({
+        channel: 'wx',
+        order_id: orderId,
+        out_trade_no: orderId,
+        platform_trade_no: expect.stringMatching(/^4200\d{24}$/),
+        reason,
+        source: 'notification',
+        platform_state: 'SUCCESS',
+        occurrences: 1,
+        ...reported,
+      }),
+    ]);
+  });
+
+  it('a wrong-amount notification delivered 3 times: acknowledged each time, one anomaly (3 occurrences), one ERROR line', async () => {
+    // Arrange
+    const { user, orderId } = await wechatOrder(platform);
+    const notification = await signedNotification(orderId, { transaction: { amount: { total: 1, payer_total: 1, currency: 'CNY', payer_currency: 'CNY' } } });
+    const error = vi.spyOn(logger, 'error');
+
+    // Act
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await deliver(notification)).status);
+
+    // Assert
+    expect(statuses).toEqual([204, 204, 204]);
+    await expectNothingChanged(user.id, orderId);
+    expect(await paymentAnomaliesOf(orderId)).toEqual([expect.objectContaining({ reason: 'amount mismatch', source: 'notification', occurrences: 3 })]);
+    expect(error.mock.calls.filter(([message]) => message === 'payment anomaly')).toHaveLength(1);
+  });
+
+  it('a notification naming an Alipay order (genuinely signed by WeChat) → acknowledged, that order untouched, one anomaly', async () => {
+    // Arrange
+    const { orderId: wechatOrderId } = await wechatOrder(platform);
+    const { user, token } = await createUser();
+    const bought = await platform.call(purchase, { method: 'POST', path: '/membership/purchase', body: { channel: 'alipay' }, token });
+    const alipayOrderId = String(bought.json.data?.orderId);
+
+    // Act
+    const result = await notify(wechatOrderId, { transaction: { out_trade_no: alipayOrderId } });
+
+    // Assert
+    expect(result.status).toBe(204);
+    await expectNothingChanged(user.id, alipayOrderId);
+    expect(await paymentAnomaliesOf(alipayOrderId)).toEqual([
+      expect.objectContaining({ channel: 'wx', order_id: alipayOrderId, reason: 'order belongs to the other platform', source: 'notification', occurrences: 1 }),
+    ]);
   });
 
   it('our appid and mchid are what the genuine notification carries', async () => {
@@ -216,17 +271,23 @@ describe.each(platforms)('WeChat Pay notifications on $name', (platform) => {
     await expectNothingChanged(user.id, orderId);
   });
 
-  it('a notification for an order we do not have → 404 FAIL', async () => {
+  it('a notification for an order we do not have → acknowledged (204), recorded as an anomaly without an order', async () => {
     // Arrange
     const { orderId } = await wechatOrder(platform);
     const notification = await signedNotification(orderId);
     await execute('DELETE FROM orders WHERE id = ?', [orderId]);
+    const warn = vi.spyOn(logger, 'warn');
 
     // Act
     const result = await deliver(notification);
+    const again = await deliver(notification);
 
     // Assert
-    expectFail(result, 404);
+    expect([result.status, again.status]).toEqual([204, 204]);
+    expect(warn).toHaveBeenCalledWith('payment security event', expect.objectContaining({ orderId, channel: 'wx', reason: 'unknown order' }));
+    expect(await paymentAnomaliesOf(orderId)).toEqual([
+      expect.objectContaining({ channel: 'wx', order_id: null, out_trade_no: orderId, reason: 'unknown order', source: 'notification', reported_amount_fen: 9900, occurrences: 2 }),
+    ]);
   });
 
   it('an isBase64Encoded body is verified over its decoded bytes', async () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as purchase from '../../functions/membership/purchase';
 import * as status from '../../functions/membership/status';
 import { sandboxOpenidForCode } from '../../infra/sandbox/wechat-oauth';
+import { paymentAnomaliesOf } from '../../shared/db/repositories/payment-anomalies';
 import { logger } from '../../shared/logger';
 import { reconcileOrder, reconcileOrdersPastValidity } from '../../shared/payments/reconcile';
 import { paymentPorts } from '../../shared/wiring/payments';
@@ -77,6 +78,7 @@ describe('platform answers that fail verification', () => {
     await expect(forged).rejects.toThrow(/verification/);
     expect(warn).toHaveBeenCalledWith('payment security event', expect.objectContaining({ orderId, channel, source: 'query', reason: 'answer failed verification' }));
     await expectNothingCredited(user.id, orderId);
+    expect(await paymentAnomaliesOf(orderId)).toEqual([]);
     await setFaults(allFaultsOff);
     expect(await reconcileOrder(orderId, paymentPorts)).toBe('credited');
   });
@@ -125,11 +127,12 @@ describe('genuinely signed answers about another payment', () => {
     ['wx', { wxpay_query: 'wrong-mchid' }, jsapi, 'merchant id mismatch'],
     ['wx', { wxpay_query: 'wrong-currency' }, jsapi, 'currency mismatch'],
     ['alipay', { alipay_query: 'wrong-amount' }, alipay, 'amount mismatch'],
-  ])('%s paid, answer %o: mismatch, nothing credited, a security event, the order failed for a person to look at', async (channel, fault, body, reason) => {
+  ])('%s paid, answer %o: mismatch, nothing credited, a security event, the order failed and recorded as an anomaly for a person to look at', async (channel, fault, body, reason) => {
     // Arrange
     const { user, orderId } = await paidWithoutNotification(body);
     await setFaults(fault);
     const warn = vi.spyOn(logger, 'warn');
+    const error = vi.spyOn(logger, 'error');
 
     // Act
     const outcome = await reconcileOrder(orderId, paymentPorts);
@@ -137,8 +140,10 @@ describe('genuinely signed answers about another payment', () => {
     // Assert
     expect(outcome).toBe('mismatch');
     expect(warn).toHaveBeenCalledWith('payment security event', expect.objectContaining({ orderId, channel, source: 'query', reason }));
+    expect(error).toHaveBeenCalledWith('payment anomaly', expect.objectContaining({ orderId, channel, source: 'query', reason }));
     await expectNothingCredited(user.id, orderId, 'failed');
     expect((await orderState(orderId))?.failure_reason).toBe('platform mismatch');
+    expect(await paymentAnomaliesOf(orderId)).toEqual([expect.objectContaining({ channel, order_id: orderId, reason, source: 'query', occurrences: 1 })]);
   });
 
   it('wx wrong amount while the client polls the status: not a member, nothing credited', async () => {
@@ -153,6 +158,7 @@ describe('genuinely signed answers about another payment', () => {
     // Assert
     expect(result.json.data).toMatchObject({ isMember: false, quota_remaining: 0 });
     await expectNothingCredited(user.id, orderId, 'failed');
+    expect(await paymentAnomaliesOf(orderId)).toEqual([expect.objectContaining({ reason: 'amount mismatch', source: 'query', reported_amount_fen: 1 })]);
   });
 });
 
