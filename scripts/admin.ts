@@ -1,9 +1,11 @@
 /**
- * `npm run admin -- grant <phone> [--token]` / `npm run admin -- revoke <phone>`: makes a user an
- * admin or takes it back, against DATABASE_URL (from the environment, or .env when present).
+ * Against DATABASE_URL (from the environment, or .env when present):
+ * - `npm run admin -- grant <phone> [--token]` makes a user an admin;
+ * - `npm run admin -- demote <phone>` takes the admin role back;
+ * - `npm run admin -- revoke <phone>` ends every session of any user (a stolen token, say).
  *
- * Both bump the user's token_version, so every token issued before stops working at once: a
- * revoked admin is out immediately, and a new admin must log in again (POST /auth/login) to get a
+ * All three bump the user's token_version, so every token issued before stops working at once: a
+ * demoted admin is out immediately, and a new admin must log in again (POST /auth/login) to get a
  * token carrying the admin role — which lives ADMIN_JWT_TTL_SECONDS, shorter than a user token.
  * `grant` creates the user when the phone has never logged in, so an admin can be set up first.
  *
@@ -18,32 +20,26 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 
 const { phoneSchema } = await import('../shared/auth/schemas');
 const { issueToken } = await import('../shared/auth/jwt');
-const { closeDb, execute, withTransaction } = await import('../shared/db/pool');
+const { closeDb } = await import('../shared/db/pool');
 const { findOrCreateUserByPhone, findUserByPhone } = await import('../shared/users');
+const { revokeTokens, setRoleRevokingTokens } = await import('../shared/db/repositories/users');
 const z = await import('zod/mini');
 
-const usage = 'usage: npm run admin -- grant <phone> [--token] | npm run admin -- revoke <phone>';
+const usage = 'usage: npm run admin -- grant <phone> [--token] | npm run admin -- demote <phone> | npm run admin -- revoke <phone>';
 
-type Command = { action: 'grant' | 'revoke'; phone: string; printToken: boolean };
+type Command = { action: 'grant' | 'demote' | 'revoke'; phone: string; printToken: boolean };
+const isAction = (word: string | undefined): word is Command['action'] => word === 'grant' || word === 'demote' || word === 'revoke';
 
 function parseArgs(argv: readonly string[]): Command {
   const flags = argv.filter((arg) => arg.startsWith('--'));
   const words = argv.filter((arg) => !arg.startsWith('--'));
   const [action, phone, ...rest] = words;
   const unknownFlags = flags.filter((flag) => flag !== '--token');
-  if ((action !== 'grant' && action !== 'revoke') || phone === undefined || rest.length > 0 || unknownFlags.length > 0) throw new Error(usage);
-  if (action === 'revoke' && flags.includes('--token')) throw new Error(`--token only goes with grant\n${usage}`);
+  if (!isAction(action) || phone === undefined || rest.length > 0 || unknownFlags.length > 0) throw new Error(usage);
+  if (action !== 'grant' && flags.includes('--token')) throw new Error(`--token only goes with grant\n${usage}`);
   const parsed = z.safeParse(phoneSchema, phone);
   if (!parsed.success) throw new Error(`not a mainland mobile number: ${phone}`);
   return { action, phone: parsed.data, printToken: flags.includes('--token') };
-}
-
-/** Sets the role and bumps token_version in one conditional statement; false when it already had the role. */
-async function setRole(userId: string, role: 'admin' | 'user'): Promise<boolean> {
-  return withTransaction(async (connection) => {
-    const result = await execute('UPDATE users SET role = ?, token_version = token_version + 1 WHERE id = ? AND role <> ?', [role, userId, role], connection);
-    return result.affectedRows === 1;
-  });
 }
 
 async function main(): Promise<void> {
@@ -51,16 +47,21 @@ async function main(): Promise<void> {
   const database = new URL(process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/aiphoto');
   const target = `${database.host}${database.pathname}`;
 
-  if (command.action === 'revoke') {
+  if (command.action !== 'grant') {
     const user = await findUserByPhone(command.phone);
     if (!user) throw new Error(`no user with phone ${command.phone} in ${target}`);
-    const changed = await setRole(user.id, 'user');
+    if (command.action === 'revoke') {
+      await revokeTokens(user.id);
+      console.log(`${target}: every session of user ${user.id} has ended; they log in again`);
+      return;
+    }
+    const changed = await setRoleRevokingTokens(user.id, 'user');
     console.log(changed ? `${target}: user ${user.id} is no longer an admin; its tokens are revoked` : `${target}: user ${user.id} was not an admin; nothing changed`);
     return;
   }
 
   const user = await findOrCreateUserByPhone(command.phone);
-  const changed = await setRole(user.id, 'admin');
+  const changed = await setRoleRevokingTokens(user.id, 'admin');
   // Progress goes to stderr so that with --token, stdout holds exactly the token.
   console.error(changed ? `${target}: user ${user.id} is now an admin; earlier tokens are revoked, log in again` : `${target}: user ${user.id} is already an admin; nothing changed`);
   if (command.printToken) {

@@ -420,7 +420,7 @@ describe('npm run admin', () => {
       timeout: 30_000,
     });
 
-  it('grants admin (revoking older tokens), prints a short-lived admin token on request, and revokes', async () => {
+  it('grants admin (revoking older tokens), prints a short-lived admin token on request, and demotes', async () => {
     // Arrange: a user who already holds a user token
     const phone = uniquePhone();
     const { user, token: userToken } = await (async () => {
@@ -435,8 +435,9 @@ describe('npm run admin', () => {
     const listed = await platforms[0]?.call(users, { method: 'GET', path: '/admin/users', token: adminToken });
     const oldToken = await platforms[0]?.call(me, { method: 'GET', path: '/auth/me', token: userToken });
     const grantedAgain = runCli('grant', phone);
-    const revoked = runCli('revoke', phone);
-    const afterRevoke = await platforms[0]?.call(users, { method: 'GET', path: '/admin/users', token: adminToken });
+    const demoted = runCli('demote', phone);
+    const demotedAgain = runCli('demote', phone);
+    const afterDemote = await platforms[0]?.call(users, { method: 'GET', path: '/admin/users', token: adminToken });
 
     // Assert
     expect(granted.status, granted.stderr).toBe(0);
@@ -448,9 +449,32 @@ describe('npm run admin', () => {
     const [payload] = adminToken.split('.').slice(1, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as { iat: number; exp: number });
     expect((payload?.exp ?? 0) - (payload?.iat ?? 0)).toBe(3600);
     expect(grantedAgain.stderr).toContain('already an admin');
-    expect(revoked.status).toBe(0);
-    expect(revoked.stdout).toContain('no longer an admin');
-    expect(afterRevoke?.status).toBe(401);
+    expect(demoted.status).toBe(0);
+    expect(demoted.stdout).toContain('no longer an admin');
+    expect(demotedAgain.stdout).toContain('was not an admin');
+    expect(afterDemote?.status).toBe(401);
+    expect((await findUserById(user.id))?.role).toBe('user');
+  });
+
+  it('revoke ends every session of any user, admin or not, and leaves the role alone', async () => {
+    // Arrange: a normal user with a working token
+    const phone = uniquePhone();
+    const { user, token } = await (async () => {
+      const created = await createUser();
+      await execute('UPDATE users SET phone = ? WHERE id = ?', [phone, created.user.id]);
+      return created;
+    })();
+    const before = await platforms[0]?.call(me, { method: 'GET', path: '/auth/me', token });
+
+    // Act
+    const revoked = runCli('revoke', phone);
+    const after = await platforms[0]?.call(me, { method: 'GET', path: '/auth/me', token });
+
+    // Assert
+    expect(before?.status).toBe(200);
+    expect(revoked.status, revoked.stderr).toBe(0);
+    expect(revoked.stdout).toContain('every session');
+    expect(after?.status).toBe(401);
     expect((await findUserById(user.id))?.role).toBe('user');
   });
 
@@ -458,6 +482,8 @@ describe('npm run admin', () => {
     expect(runCli('grant', '12345').status).toBe(1);
     expect(runCli('promote', '13800138000').stderr).toContain('usage');
     expect(runCli('revoke', '13800138000', '--token').status).toBe(1);
+    expect(runCli('demote', '13800138000', '--token').status).toBe(1);
     expect(runCli('revoke', '13912345678').stderr).toContain('no user');
+    expect(runCli('demote', '13912345678').stderr).toContain('no user');
   });
 });

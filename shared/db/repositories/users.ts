@@ -142,3 +142,17 @@ export async function listUsersPage(filter: UserListFilter, limit: number, offse
   const [count] = await select<{ total: number | string }>(`SELECT COUNT(*) AS total FROM users ${where}`, params, on);
   return { rows, total: Number(count?.total ?? 0) };
 }
+
+/**
+ * Sets the role and bumps token_version in one conditional statement (every older token stops
+ * working); false when the user already had the role.
+ */
+export async function setRoleRevokingTokens(userId: string, role: Role): Promise<boolean> {
+  const result = await execute('UPDATE users SET role = ?, token_version = token_version + 1 WHERE id = ? AND role <> ?', [role, userId, role]);
+  return result.affectedRows === 1;
+}
+
+/** Ends every session of a user: tokens carry the version they were issued with. */
+export async function revokeTokens(userId: string): Promise<void> {
+  await execute('UPDATE users SET token_version = token_version + 1 WHERE id = ?', [userId]);
+}
