@@ -1,4 +1,4 @@
-import { asError } from '../errors';
+import { asError, ServiceBusyError } from '../errors';
 import { logger } from '../logger';
 import type { PaymentPorts } from './ports';
 import { securityEvent, settleReport, type Settlement } from './settlement';
@@ -40,6 +40,16 @@ const wechatFail = (status: number, message: string): CallbackReply => ({
   headers: { 'content-type': 'application/json; charset=utf-8' },
 });
 const alipayReply = (status: number, body: 'success' | 'fail'): CallbackReply => ({ status, body, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+
+/**
+ * A reply that makes the platform deliver again: 503 with Retry-After while the database has no
+ * connection to give (nothing was written), else 500.
+ */
+function tryAgainLater(error: unknown, reply: (status: number) => CallbackReply): CallbackReply {
+  if (!(error instanceof ServiceBusyError)) return reply(500);
+  const busy = reply(503);
+  return { ...busy, headers: { ...busy.headers, 'retry-after': String(error.retryAfterSeconds ?? 3) } };
+}
 
 /** Which platform sent this: WeChat signs in Wechatpay-* headers; Alipay posts a signed form. */
 export function platformOf(notification: IncomingNotification): Channel | undefined {
@@ -119,7 +129,7 @@ async function handleWechat(notification: IncomingNotification, ports: PaymentPo
     }
   } catch (error) {
     logger.error('wechat pay notification failed', { error: asError(error) });
-    return wechatFail(500, 'internal error');
+    return tryAgainLater(error, (status) => wechatFail(status, status === 503 ? 'busy, try again' : 'internal error'));
   }
 }
 
@@ -134,6 +144,6 @@ async function handleAlipay(notification: IncomingNotification, ports: PaymentPo
     return alipayReplyFor(await settleReport(reading.report, 'notification', ports));
   } catch (error) {
     logger.error('alipay notification failed', { error: asError(error) });
-    return alipayReply(500, 'fail');
+    return tryAgainLater(error, (status) => alipayReply(status, 'fail'));
   }
 }

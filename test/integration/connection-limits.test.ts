@@ -168,8 +168,9 @@ describe('when the database has no connection to give', () => {
     // Act
     const refused = await aws.call(paymentCallback, callbackCall(notification));
 
-    // Assert: a failure reply (WeChat delivers again), and nothing written
-    expect(refused.status).toBeGreaterThanOrEqual(500);
+    // Assert: 503 with Retry-After (WeChat delivers again), and nothing written
+    expect(refused.status).toBe(503);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(refused.json).toMatchObject({ code: 'FAIL' });
     const [orders] = await admin.query<RowDataPacket[]>('SELECT status FROM orders WHERE id = ?', [orderId]);
     const [entries] = await admin.query<RowDataPacket[]>('SELECT kind FROM quota_ledger WHERE user_id = ?', [user.id]);
