@@ -1,17 +1,21 @@
 /**
- * Checks what `serverless package` wrote to .serverless/ against the route table (shared/routes.ts):
+ * Checks what `osls package` wrote to .serverless/ against the route table (shared/routes.ts):
  * every HTTP route is an HTTP API route wired to its own Lambda, unmatched requests go to the
  * catch-all through `$default`, every schedule is an EventBridge rule allowed to invoke its Lambda,
- * and every function has its runtime, time limit and a zip holding its handler. Runs after
- * `serverless package` in `npm run package:aws`; exits 1 naming each problem.
+ * and every function has its runtime, time limit and a zip holding its handler. Also that the only
+ * permissions granted are the functions' own CloudWatch Logs (least privilege: nothing else is
+ * called through IAM), and that no zip holds private key text or a sandbox secret
+ * (infra/build/sandbox-material.ts). Runs after `osls package` in `npm run package:aws`; exits 1
+ * naming each problem.
  *
  *   tsx infra/aws/check-package.ts [packageDir]
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { parse } from 'yaml';
 import { projectRoot } from '../build/esbuild-options';
+import { sandboxMaterialInZip, sandboxSecretNeedles, type Needle } from '../build/sandbox-material';
 import { allFunctions, fallbackRoute, httpRoutes, scheduleRoutes } from '../../shared/routes';
 
 /** What serverless.yml asks for (provider.runtime, API_BASE_PATH), so this check follows it. */
@@ -43,7 +47,33 @@ function integrationOf(route: Resource): string | undefined {
 
 const rate = (minutes: number): string => `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`;
 
-export function checkAwsPackage(packageDir: string): { problems: string[]; checked: string[] } {
+/** Actions the execution role may allow: writing the functions' own logs. */
+const allowedActions = new Set(['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:TagResource']);
+
+/** Every IAM resource is a role whose inline policies allow only `allowedActions`, never on `*`. */
+function iamProblems(resources: readonly [string, Resource][]): string[] {
+  const problems: string[] = [];
+  for (const [id, resource] of resources.filter(([, candidate]) => candidate.Type.startsWith('AWS::IAM::'))) {
+    if (resource.Type !== 'AWS::IAM::Role') {
+      problems.push(`IAM: unexpected ${resource.Type} ${id}`);
+      continue;
+    }
+    if (resource.Properties.ManagedPolicyArns !== undefined) problems.push(`IAM: role ${id} has managed policies`);
+    const policies = Array.isArray(resource.Properties.Policies) ? (resource.Properties.Policies as { PolicyDocument?: { Statement?: unknown } }[]) : [];
+    for (const policy of policies) {
+      const statements = Array.isArray(policy.PolicyDocument?.Statement) ? (policy.PolicyDocument.Statement as Record<string, unknown>[]) : [];
+      for (const statement of statements) {
+        const actions = ([] as unknown[]).concat(statement.Action ?? []);
+        const extra = actions.filter((action) => typeof action !== 'string' || !allowedActions.has(action));
+        if (statement.Effect === 'Allow' && extra.length > 0) problems.push(`IAM: role ${id} allows ${extra.map(String).join(', ')} (only the functions' own logs are needed)`);
+        if (statement.Effect === 'Allow' && ([] as unknown[]).concat(statement.Resource ?? []).includes('*')) problems.push(`IAM: role ${id} allows ${actions.map(String).join(', ')} on *`);
+      }
+    }
+  }
+  return problems;
+}
+
+export function checkAwsPackage(packageDir: string, needles: readonly Needle[] = sandboxSecretNeedles()): { problems: string[]; checked: string[]; zips: number } {
   const template = JSON.parse(readFileSync(path.join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> };
   const resources = Object.entries(template.Resources);
   const ofType = (type: string) => resources.filter(([, resource]) => resource.Type === type);
@@ -108,15 +138,21 @@ export function checkAwsPackage(packageDir: string): { problems: string[]; check
     else if (!allowed) problems.push(`${schedule.name}: EventBridge may not invoke it`);
     else checked.push(`${rate(schedule.everyMinutes)} → ${schedule.name}`);
   }
-  return { problems, checked };
+
+  problems.push(...iamProblems(resources));
+  const zips = readdirSync(packageDir).filter((file) => file.endsWith('.zip'));
+  for (const zip of zips) problems.push(...sandboxMaterialInZip(zip, readFileSync(path.join(packageDir, zip)), needles));
+  return { problems, checked, zips: zips.length };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.join(projectRoot, 'infra', 'aws', 'check-package.ts')) {
   const packageDir = path.resolve(process.argv[2] ?? path.join(projectRoot, '.serverless'));
-  const { problems, checked } = checkAwsPackage(packageDir);
+  const { problems, checked, zips } = checkAwsPackage(packageDir);
   if (problems.length > 0) {
-    console.error(`AWS package in ${packageDir} does not match shared/routes.ts:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    console.error(`AWS package in ${packageDir} fails its check:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
     process.exit(1);
   }
-  console.log(`AWS package matches shared/routes.ts: ${allFunctions.length} functions (runtime, time limit, handler in zip), ${checked.length} routes and schedules.`);
+  console.log(
+    `AWS package matches shared/routes.ts: ${allFunctions.length} functions (runtime, time limit, handler in zip), ${checked.length} routes and schedules; IAM allows only the functions' logs; none of ${zips} zips holds a private key or sandbox secret.`,
+  );
 }

@@ -3,6 +3,8 @@
  * dist/tencent/<name>/index.js (esbuild, the shared options) and dist/tencent/<name>.zip with
  * index.js at the zip root, because an SCF handler string is `file.export` and may not contain a
  * directory (platform.md §2.4). Offline; needs no credentials. The deployer reuses buildTencent().
+ * Every zip is checked before it is returned: none may hold private key text or a sandbox secret
+ * (infra/build/sandbox-material.ts), so neither `npm run package:tencent` nor a deploy ships one.
  *
  *   npm run package:tencent                  # all functions
  *   TENCENT_SCF_RUNTIME=Nodejs18.15 npm run package:tencent
@@ -15,13 +17,13 @@ import { build } from 'esbuild';
 import { zipSync } from 'fflate';
 import { allFunctions } from '../../shared/routes';
 import { projectRoot, sharedEsbuildOptions } from '../build/esbuild-options';
+import { sandboxMaterialInZip, sandboxSecretNeedles } from '../build/sandbox-material';
 
 /**
- * SCF runtime used when TENCENT_SCF_RUNTIME is unset. UNCONFIRMED: the SCF SDK's CreateFunction
- * documentation lists Node runtimes only up to `Nodejs18.15` (platform.md §2.5); check the console
- * and set TENCENT_SCF_RUNTIME before the first deploy. A wrong string fails CreateFunction loudly.
+ * SCF runtime used when TENCENT_SCF_RUNTIME is unset: the same as that setting's default
+ * (shared/config/operations.ts). It only decides the esbuild target here (and the polyfill below).
  */
-export const defaultScfRuntime = 'Nodejs20.x';
+export const defaultScfRuntime = 'Nodejs20.19';
 
 /** Entry file and export name inside every zip; SCF's handler string. */
 export const scfHandler = 'index.main_handler';
@@ -75,6 +77,8 @@ export async function buildTencent(options: TencentBuildOptions = {}): Promise<T
   const runtime = options.runtime ?? process.env.TENCENT_SCF_RUNTIME ?? defaultScfRuntime;
   const major = nodeMajorOfRuntime(runtime);
   const shared = sharedEsbuildOptions({ target: `node${major}` });
+  const needles = sandboxSecretNeedles();
+  const findings: string[] = [];
 
   const artifacts = await Promise.all(
     functions.map(async (fn): Promise<TencentArtifact> => {
@@ -105,6 +109,7 @@ export async function buildTencent(options: TencentBuildOptions = {}): Promise<T
       // Unix mode 0644 so the runtime can read the files whatever the unpacking tool assumes.
       const entry = { level: 9, mtime: zipTimestamp, os: 3, attrs: 0o644 << 16 } as const;
       const zip = zipSync({ 'index.js': [code, entry], 'package.json': [Buffer.from(commonJsMarker), entry] });
+      findings.push(...sandboxMaterialInZip(`${fn.name}.zip`, zip, needles));
       await writeFile(zipPath, zip);
       return {
         name: fn.name,
@@ -120,6 +125,10 @@ export async function buildTencent(options: TencentBuildOptions = {}): Promise<T
     }),
   );
 
+  if (findings.length > 0) {
+    throw new Error(`SCF zips in ${path.relative(projectRoot, outDir)} hold material that must not ship:\n${findings.map((finding) => `  - ${finding}`).join('\n')}`);
+  }
+
   if (options.log) printTable(artifacts, runtime, outDir);
   return artifacts;
 }
@@ -131,7 +140,7 @@ function printTable(artifacts: readonly TencentArtifact[], runtime: string, outD
   const header = ['function', 'index.js (KB)', 'zip (KB)', 'zip'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ');
-  console.log(`SCF runtime ${runtime}, handler ${scfHandler}, output ${path.relative(projectRoot, outDir)}`);
+  console.log(`SCF runtime ${runtime}, handler ${scfHandler}, output ${path.relative(projectRoot, outDir)}; no zip holds a private key or sandbox secret`);
   console.log(line(header));
   for (const row of rows) console.log(line(row));
 }

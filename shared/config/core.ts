@@ -13,19 +13,19 @@ export const coreSettings = {
   // A secret (it carries the database password): required in production, so a function that lost
   // its setting fails at start instead of trying root@127.0.0.1; the local default stays.
   DATABASE_URL: {
-    ...secret('MySQL 8 / MariaDB 10.6+ URL (the database is created locally if missing)', 'mysql://root@127.0.0.1:3306/aiphoto'),
+    ...secret('MySQL 8 / MariaDB 10.6+ URL (the database is created locally if missing)'),
     schema: z.optional(z.string().check(z.regex(/^mysql:\/\//, 'must be a mysql:// URL'))),
   },
   DB_POOL_SIZE: setting(int(2, 1), 'Connections per function instance'),
 
-  JWT_SECRET: secret('HS256 signing secret for access tokens (≥ 32 random characters)', 'local-only-jwt-secret-change-me-0123456789abcdef', 32),
+  JWT_SECRET: secret('HS256 signing secret for access tokens (≥ 32 random characters)', 32),
   JWT_ISSUER: setting(text('ai-photo-api'), 'Token issuer (iss)'),
   JWT_AUDIENCE: setting(text('ai-photo-h5'), 'Token audience (aud)'),
   JWT_TTL_SECONDS: setting(int(7 * 24 * 3600, 60), 'User token lifetime (seconds)'),
   ADMIN_JWT_TTL_SECONDS: setting(int(3600, 60), 'Admin token lifetime (seconds), shorter than users’'),
   JWT_CLOCK_TOLERANCE_SECONDS: setting(int(30, 0), 'Clock skew tolerated on exp/iat (seconds)'),
 
-  OTP_PEPPER: secret('HMAC key for stored login codes (≥ 16 characters)', 'local-only-otp-pepper-0123456789', 16),
+  OTP_PEPPER: secret('HMAC key for stored login codes (≥ 16 characters)', 16),
   OTP_TTL_SECONDS: setting(int(300, 30), 'Login code lifetime (seconds)'),
   OTP_MAX_ATTEMPTS: setting(int(5, 1), 'Tries per login code'),
   SMS_RESEND_GAP_SECONDS: setting(int(60, 0), 'Minimum gap between two codes to one phone (seconds)'),
@@ -33,10 +33,10 @@ export const coreSettings = {
   SMS_RATE_PER_PHONE_PER_MINUTE: setting(int(5, 1), 'send-code requests per phone per minute'),
   SMS_RATE_PER_IP_PER_HOUR: setting(int(20, 1), 'send-code requests per client IP per hour'),
 
-  TENCENT_SECRET_ID: secret('Tencent Cloud API SecretId (SMS, STS, COS, CI)', 'AKIDsandboxLocal0000000000000000000'),
-  TENCENT_SECRET_KEY: secret('Tencent Cloud API SecretKey', 'sandboxLocalSecretKey000000000000'),
+  TENCENT_SECRET_ID: secret('Tencent Cloud API SecretId (SMS, STS, COS, CI)'),
+  TENCENT_SECRET_KEY: secret('Tencent Cloud API SecretKey'),
   TENCENT_REGION: setting(text('ap-guangzhou'), 'Tencent Cloud region'),
-  TENCENT_API_ENDPOINT: setting(optionalText(), 'Override for the Tencent Cloud API host; unset in production', { localValue: 'http://127.0.0.1:3100', scope: 'local' }),
+  TENCENT_API_ENDPOINT: setting(optionalText(), 'Override for the Tencent Cloud API host; unset in production', { scope: 'local' }),
   SMS_SDK_APP_ID: setting(text('1400000000'), 'SMS SdkAppId'),
   SMS_SIGN_NAME: setting(text('AI照片'), 'SMS signature text'),
   SMS_TEMPLATE_ID: setting(text('100001'), 'SMS template id (params: code, minutes)'),

@@ -1,19 +1,34 @@
 import * as z from 'zod/mini';
 import { coreSettings } from './core';
-import type { SettingSpec, SettingsBlock } from './define';
+import { withLocalDefaults, type SettingSpec, type SettingsBlock } from './define';
+import { localDefaults, localDefaultsPath } from './local-defaults';
 import { operationsSettings } from './operations';
 import { paymentsSettings } from './payments';
 import { tasksSettings } from './tasks';
 
 /**
  * All settings, declared per area and parsed once at cold start. Outside production every secret
- * has a local default pointing at the sandbox; in production a missing secret stops the function
- * at start with its name (never its value). README's table and .env.example are generated from
- * these declarations (`npm run docs:config`).
+ * has a local default pointing at the sandbox, read from infra/local/sandbox-defaults.json (never
+ * part of a bundle); in production a missing secret stops the function at start with its name
+ * (never its value), and the file is not looked at. README's table and .env.example are generated
+ * from these declarations (`npm run docs:config`).
  */
-export const settingsBlocks = { core: coreSettings, payments: paymentsSettings, tasks: tasksSettings, operations: operationsSettings } as const;
+export const settingsBlocks = onFirstAccess({ core: coreSettings, payments: paymentsSettings, tasks: tasksSettings, operations: operationsSettings });
 const allSettings = { ...coreSettings, ...paymentsSettings, ...tasksSettings, ...operationsSettings } satisfies SettingsBlock;
 type AllSettings = typeof allSettings;
+
+/**
+ * The blocks with their local-only values attached (withLocalDefaults), each built the first time
+ * it is read: only tooling and tests read them, so a function's cold start does not pay for it.
+ */
+function onFirstAccess<T extends Record<string, SettingsBlock>>(blocks: T): Readonly<T> {
+  const lazy = {} as T;
+  for (const [area, block] of Object.entries(blocks)) {
+    let bound: SettingsBlock | undefined;
+    Object.defineProperty(lazy, area, { enumerable: true, get: () => (bound ??= withLocalDefaults(block)) });
+  }
+  return lazy;
+}
 
 type ValueOf<S> = S extends { secret: object } ? string : S extends SettingSpec<infer T> ? T : never;
 export type Config = { -readonly [K in keyof AllSettings]: ValueOf<AllSettings[K]> } & { isLocal: boolean };
@@ -44,11 +59,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const missing = specs.filter(([name, spec]) => spec.secret && values[name] === undefined).map(([name]) => name);
   if (!isLocal && missing.length > 0) throw new ConfigError(missing, `missing required secret setting(s): ${missing.join(', ')}`);
   if (isLocal) {
-    for (const [name, spec] of specs) {
-      if (values[name] !== undefined) continue;
-      const localValue = spec.secret?.localDefault ?? spec.localValue;
-      if (localValue !== undefined) values[name] = localValue;
-    }
+    const local = localDefaults();
+    for (const [name] of specs) if (values[name] === undefined && local[name] !== undefined) values[name] = local[name];
+    const unset = specs.filter(([name, spec]) => spec.secret && values[name] === undefined).map(([name]) => name);
+    if (unset.length > 0) throw new ConfigError(unset, `secret setting(s) neither set nor in ${localDefaultsPath}: ${unset.join(', ')}`);
   }
   return { ...(values as Omit<Config, 'isLocal'>), isLocal };
 }

@@ -39,9 +39,9 @@ export const operationsSettings = {
   TENCENT_SCF_CODE_BUCKET: setting(
     z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*-\d{5,20}$/, 'must look like <name>-<appid>'))),
     'Deploy: COS bucket `<name>-<appid>` in the SCF region for zips over the inline upload limit (the deploy key needs cos:PutObject on it); unset: such a zip stops the plan',
-    { localValue: 'ai-photo-deploy-1250000000', scope: 'deploy' },
+    { scope: 'deploy' },
   ),
-  TENCENT_SCF_API_ENDPOINT: setting(optionalText(), 'Deploy: override for the SCF API host; unset for the real cloud', { localValue: 'http://127.0.0.1:3100', scope: 'deploy' }),
+  TENCENT_SCF_API_ENDPOINT: setting(optionalText(), 'Deploy: override for the SCF API host; unset for the real cloud', { scope: 'deploy' }),
   TENCENT_SCF_DEPLOY_SECRET_ID: setting(optionalText(), 'Deploy: SecretId allowed to manage SCF; unset means TENCENT_SECRET_ID (keep the runtime key without SCF rights)', { scope: 'deploy' }),
   TENCENT_SCF_DEPLOY_SECRET_KEY: setting(optionalText(), 'Deploy: SecretKey for TENCENT_SCF_DEPLOY_SECRET_ID', { scope: 'deploy' }),
 };

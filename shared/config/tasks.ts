@@ -23,9 +23,7 @@ const stsDuration = () =>
   );
 
 export const tasksSettings = {
-  COS_BUCKET: setting(bucketName(), 'COS bucket `<name>-<appid>` for uploads (input/) and results (output/); required in production', {
-    localValue: 'ai-photo-local-1250000000',
-  }),
+  COS_BUCKET: setting(bucketName(), 'COS bucket `<name>-<appid>` for uploads (input/) and results (output/); required in production'),
   COS_REGION: setting(text('ap-guangzhou'), 'Region of COS_BUCKET'),
   COS_APP_ID: setting(optionalText(), 'COS AppId (the uid in STS policy resources); unset: the digits after the last - of COS_BUCKET'),
   COS_ENDPOINT: setting(
@@ -47,11 +45,11 @@ export const tasksSettings = {
     'Pic-Operations rule of basic_clean; {background} becomes the template’s colour (URL-safe base64 of #RRGGBB)',
   ),
   RUNNINGHUB_BASE_URL: setting(url(), 'RunningHub API base URL (legacy /task/openapi/*); unset: https://www.runninghub.cn, or locally the sandbox at TENCENT_API_ENDPOINT'),
-  RUNNINGHUB_API_KEY: secret('RunningHub API key (32 characters)', 'sandboxrunninghubkey000000000000'),
-  RUNNINGHUB_WORKFLOW_ID: setting(optionalText(), 'RunningHub workflow id of model_pose12 (digits); required in production', { localValue: '1904136902449209346' }),
-  RUNNINGHUB_NODE_IMAGE: setting(nodeField(), 'Workflow input for the garment image URL, `<nodeId>:<fieldName>`; required in production', { localValue: '10:image' }),
-  RUNNINGHUB_NODE_SCENE: setting(nodeField(), 'Workflow input for the scene, `<nodeId>:<fieldName>`; required in production', { localValue: '21:text' }),
-  RUNNINGHUB_NODE_CATEGORY: setting(nodeField(), 'Workflow input for the garment category, `<nodeId>:<fieldName>`; required in production', { localValue: '22:text' }),
+  RUNNINGHUB_API_KEY: secret('RunningHub API key (32 characters)'),
+  RUNNINGHUB_WORKFLOW_ID: setting(optionalText(), 'RunningHub workflow id of model_pose12 (digits); required in production'),
+  RUNNINGHUB_NODE_IMAGE: setting(nodeField(), 'Workflow input for the garment image URL, `<nodeId>:<fieldName>`; required in production'),
+  RUNNINGHUB_NODE_SCENE: setting(nodeField(), 'Workflow input for the scene, `<nodeId>:<fieldName>`; required in production'),
+  RUNNINGHUB_NODE_CATEGORY: setting(nodeField(), 'Workflow input for the garment category, `<nodeId>:<fieldName>`; required in production'),
   RUNNINGHUB_QUEUE_RETRIES: setting(int(3, 0), 'Extra create attempts when RunningHub answers TASK_QUEUE_MAXED (backoff 0.3 s, doubling)'),
   RUNNINGHUB_POLL_INTERVAL_SECONDS: setting(int(3, 1), 'At most one RunningHub outputs check per task per this many seconds'),
   TASK_DEADLINE_MODEL_POSE12_SECONDS: setting(int(600, 30), 'model_pose12 tasks still processing after this fail with 3002 and get their quota back'),
