@@ -8,9 +8,11 @@ import { fileURLToPath } from 'node:url';
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 if (existsSync(`${projectRoot}/.env`)) process.loadEnvFile(`${projectRoot}/.env`);
 
-const sandboxPort = Number(process.env.SANDBOX_PORT ?? 3100);
-const apiPort = Number(process.env.API_PORT ?? 3000);
 process.env.APP_ENV ??= 'local';
+// The ports are settings (shared/config/core.ts), parsed here before the environment below is
+// settled; config() itself is read only afterwards, once.
+const { loadConfig } = await import('../../shared/config');
+const { API_PORT: apiPort, SANDBOX_PORT: sandboxPort } = loadConfig(process.env);
 // Requests overlap in this one process: Powertools keeps each one's log keys in the gateway's
 // per-request InvokeStore (infra/local/gateway.ts), as on Lambda's multi-concurrency runtime.
 process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '64';

@@ -37,6 +37,8 @@ export const coreSettings = {
   TENCENT_SECRET_KEY: secret('Tencent Cloud API SecretKey'),
   TENCENT_REGION: setting(text('ap-guangzhou'), 'Tencent Cloud region'),
   TENCENT_API_ENDPOINT: setting(optionalText(), 'Override for the Tencent Cloud API host; unset in production', { scope: 'local' }),
+  API_PORT: setting(int(3000, 1), 'npm run dev: port of the local API gateway (http://127.0.0.1:<port>/api)', { scope: 'local' }),
+  SANDBOX_PORT: setting(int(3100, 1), 'npm run dev: port of the vendor sandbox', { scope: 'local' }),
   SMS_SDK_APP_ID: setting(text('1400000000'), 'SMS SdkAppId'),
   SMS_SIGN_NAME: setting(text('AI照片'), 'SMS signature text'),
   SMS_TEMPLATE_ID: setting(text('100001'), 'SMS template id (params: code, minutes)'),
