@@ -60,7 +60,7 @@ export type Created = 'created' | 'exists';
 /**
  * One transaction: the hold (one conditional statement, the ledger's unique key refusing a second)
  * and the task row. `exists`: this id already holds (a repeated create, or another user's id).
- * A commit whose answer was lost is read back: the task is there (go on with it) or it is not
+ * A commit whose answer was lost is read back: our task is there (go on with it) or it is not
  * (nothing was written, so the transaction is run once more).
  */
 export async function createWithHold(task: NewTask): Promise<Created> {
@@ -76,7 +76,9 @@ export async function createWithHold(task: NewTask): Promise<Created> {
     if (!isAmbiguous(error)) throw error;
     const stored = await findTask(task.id);
     logger.warn('task create commit unacknowledged; read back', { taskId: task.id, found: stored !== undefined });
-    if (stored) return stored.user_id === task.userId ? 'created' : 'exists';
+    // Ours only if it carries our own creation time (ms, set by us): a concurrent create of the
+    // same id by the same user is that request's to run, not ours.
+    if (stored) return stored.user_id === task.userId && stored.created_at.getTime() === task.createdAt.getTime() ? 'created' : 'exists';
     return attempt();
   }
 }
