@@ -44,6 +44,7 @@ export const httpRoutes: readonly HttpRoute[] = [
   { name: 'auth-send-code', file: 'functions/auth/send-code.ts', method: 'POST', path: '/auth/send-code', timeoutSeconds: timeouts.standard },
   { name: 'auth-login', file: 'functions/auth/login.ts', method: 'POST', path: '/auth/login', timeoutSeconds: timeouts.standard },
   { name: 'auth-me', file: 'functions/auth/me.ts', method: 'GET', path: '/auth/me', timeoutSeconds: timeouts.standard },
+  { name: 'auth-logout', file: 'functions/auth/logout.ts', method: 'POST', path: '/auth/logout', timeoutSeconds: timeouts.standard },
   { name: 'auth-wechat-openid', file: 'functions/auth/wechat-openid.ts', method: 'GET', path: '/auth/wechat/openid', timeoutSeconds: timeouts.standard },
   { name: 'membership-purchase', file: 'functions/membership/purchase.ts', method: 'POST', path: '/membership/purchase', timeoutSeconds: timeouts.standard },
   { name: 'membership-status', file: 'functions/membership/status.ts', method: 'GET', path: '/membership/status', timeoutSeconds: timeouts.standard },

@@ -1,4 +1,5 @@
 import { ForbiddenError, UnauthorizedError } from '../errors';
+import { revokeTokensOfSession } from '../db/repositories/users';
 import { findUserById, type UserRow } from '../users';
 import { verifyToken, type Role } from './jwt';
 
@@ -51,4 +52,13 @@ export async function authenticate(authorization: string | undefined, required: 
   const user = await findUserById(session.userId);
   assertSessionCurrent(user, session);
   return { user: user as UserRow };
+}
+
+/**
+ * Logout: bumps the user's token version, so this token and every other one issued before stop
+ * working at once. One conditional statement that is also the session check: a token already revoked
+ * (or of a user gone, or whose role changed) changes nothing and answers 401.
+ */
+export async function endEverySession(session: Session): Promise<void> {
+  if (!(await revokeTokensOfSession(session.userId, session.tokenVersion, session.role))) throw new UnauthorizedError();
 }

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as login from '../../functions/auth/login';
+import * as logout from '../../functions/auth/logout';
 import * as me from '../../functions/auth/me';
 import * as sendCode from '../../functions/auth/send-code';
 import { platforms } from '../helpers/events';
 import { latestSmsCode, uniqueIp, uniquePhone } from '../helpers/sandbox';
+import { createUser } from '../helpers/users';
+import { issueToken } from '../../shared/auth/jwt';
 
 describe.each(platforms)('auth endpoints on $name', (platform) => {
   it('sends a code, logs in with it, and reads the profile', async () => {
@@ -71,6 +74,27 @@ describe.each(platforms)('auth endpoints on $name', (platform) => {
     // Assert
     expect(forKnown.status).toBe(forNew.status);
     expect(forKnown.text).toBe(forNew.text);
+  });
+
+  it('logs out: this token and every other one of the user stop working; a second logout is 401', async () => {
+    // Arrange: the same user signed in on two devices
+    const { user, token } = await createUser();
+    const otherDevice = await issueToken({ userId: user.id, tokenVersion: user.token_version, role: user.role });
+
+    // Act
+    const loggedOut = await platform.call(logout, { method: 'POST', path: '/auth/logout', token });
+    const sameToken = await platform.call(me, { method: 'GET', path: '/auth/me', token });
+    const otherToken = await platform.call(me, { method: 'GET', path: '/auth/me', token: otherDevice });
+    const again = await platform.call(logout, { method: 'POST', path: '/auth/logout', token });
+    const anonymous = await platform.call(logout, { method: 'POST', path: '/auth/logout' });
+
+    // Assert
+    expect(loggedOut.status).toBe(200);
+    expect(loggedOut.json).toEqual({ success: true, data: { loggedOut: true }, message: '已退出登录' });
+    expect(sameToken.status).toBe(401);
+    expect(otherToken.status).toBe(401);
+    expect(again.json.error?.code).toBe(1001);
+    expect(anonymous.status).toBe(401);
   });
 
   it('refuses /auth/me without a token with 401 and code 1001', async () => {

@@ -156,3 +156,9 @@ export async function setRoleRevokingTokens(userId: string, role: Role): Promise
 export async function revokeTokens(userId: string): Promise<void> {
   await execute('UPDATE users SET token_version = token_version + 1 WHERE id = ?', [userId]);
 }
+
+/** revokeTokens for a session still current (its version and role): false when it was not. */
+export async function revokeTokensOfSession(userId: string, tokenVersion: number, role: Role): Promise<boolean> {
+  const result = await execute('UPDATE users SET token_version = token_version + 1 WHERE id = ? AND token_version = ? AND role = ?', [userId, tokenVersion, role]);
+  return result.affectedRows === 1;
+}
