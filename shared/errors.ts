@@ -223,3 +223,16 @@ export class WechatAuthError extends AppError {
     super(message);
   }
 }
+
+/**
+ * A refresh token that is unknown, expired, retired, revoked, or issued before the user's sessions
+ * were ended (docs/decisions/0015-refresh-tokens.md): the client logs in again. One answer for every
+ * case, so a caller learns nothing about which. The contract's word for 401.
+ */
+export class RefreshTokenInvalidError extends AppError {
+  readonly code = 1015;
+  readonly status = 401;
+  constructor(message = '未登录或token无效') {
+    super(message);
+  }
+}

@@ -8,3 +8,8 @@ export const codeSchema = z.string({ error: '请输入验证码' }).check(z.rege
 export const sendCodeBody = z.object({ phone: phoneSchema });
 
 export const loginBody = z.object({ phone: phoneSchema, code: codeSchema });
+
+/** 43 base64url characters, as shared/auth/refresh.ts issues them. */
+export const refreshBody = z.object({
+  refreshToken: z.string({ error: '请提供刷新令牌' }).check(z.regex(/^[A-Za-z0-9_-]{43}$/, '刷新令牌格式不正确')),
+});

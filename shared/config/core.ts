@@ -24,6 +24,7 @@ export const coreSettings = {
   JWT_TTL_SECONDS: setting(int(7 * 24 * 3600, 60), 'User token lifetime (seconds)'),
   ADMIN_JWT_TTL_SECONDS: setting(int(3600, 60), 'Admin token lifetime (seconds), shorter than users’'),
   JWT_CLOCK_TOLERANCE_SECONDS: setting(int(30, 0), 'Clock skew tolerated on exp/iat (seconds)'),
+  REFRESH_TOKEN_TTL_DAYS: setting(int(30, 1), 'Refresh token lifetime (days); each refresh issues a new one with a full lifetime (ADR 0015)'),
 
   OTP_PEPPER: secret('HMAC key for stored login codes (≥ 16 characters)', 16),
   OTP_TTL_SECONDS: setting(int(300, 30), 'Login code lifetime (seconds)'),
