@@ -236,3 +236,16 @@ export class RefreshTokenInvalidError extends AppError {
     super(message);
   }
 }
+
+/**
+ * send-code from an address past CAPTCHA_AFTER_SENDS_PER_IP_HOUR needs a Tencent Captcha ticket: it
+ * was missing, or Tencent did not accept it. `details` names the field and says which; the client
+ * shows the captcha and sends the new ticket. The contract's word for 400.
+ */
+export class CaptchaRequiredError extends AppError {
+  readonly code = 1016;
+  readonly status = 400;
+  constructor(reason: 'required' | 'failed' = 'required', message = '请求参数错误') {
+    super(message, { details: [{ field: 'captchaTicket', message: reason === 'required' ? '请先完成人机验证' : '人机验证未通过,请重试' }] });
+  }
+}

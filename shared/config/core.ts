@@ -33,6 +33,15 @@ export const coreSettings = {
   SMS_DAILY_CAP_PER_PHONE: setting(int(10, 1), 'Codes per phone per day'),
   SMS_RATE_PER_PHONE_PER_MINUTE: setting(int(5, 1), 'send-code requests per phone per minute'),
   SMS_RATE_PER_IP_PER_HOUR: setting(int(20, 1), 'send-code requests per client IP per hour'),
+  CAPTCHA_AFTER_SENDS_PER_IP_HOUR: setting(
+    int(0, 0),
+    'After this many send-code requests from one IP within an hour, send-code requires a Tencent Captcha ticket (captchaTicket, captchaRandstr); 0 = never',
+  ),
+  CAPTCHA_APP_ID: setting(
+    z.optional(z.string().check(z.regex(/^\d{1,12}$/, 'must be the numeric CaptchaAppId'))),
+    'Tencent Captcha CaptchaAppId; required when CAPTCHA_AFTER_SENDS_PER_IP_HOUR > 0',
+  ),
+  CAPTCHA_APP_SECRET_KEY: setting(optionalText(), 'Tencent Captcha AppSecretKey (keep it secret); required when CAPTCHA_AFTER_SENDS_PER_IP_HOUR > 0'),
 
   TENCENT_SECRET_ID: secret('Tencent Cloud API SecretId (SMS, STS, COS, CI)'),
   TENCENT_SECRET_KEY: secret('Tencent Cloud API SecretKey'),
