@@ -2,7 +2,8 @@
  * Against DATABASE_URL (from the environment, or .env when present):
  * - `npm run admin -- grant <phone> [--token]` makes a user an admin;
  * - `npm run admin -- demote <phone>` takes the admin role back;
- * - `npm run admin -- revoke <phone>` ends every session of any user (a stolen token, say).
+ * - `npm run admin -- revoke <phone>` ends every session of any user (a stolen token, say), refresh
+ *   tokens included (each carries the token_version it was issued under; ADR 0015).
  *
  * All three bump the user's token_version, so every token issued before stops working at once: a
  * demoted admin is out immediately, and a new admin must log in again (POST /auth/login) to get a

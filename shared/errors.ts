@@ -223,3 +223,29 @@ export class WechatAuthError extends AppError {
     super(message);
   }
 }
+
+/**
+ * A refresh token that is unknown, expired, retired, revoked, or issued before the user's sessions
+ * were ended (docs/decisions/0015-refresh-tokens.md): the client logs in again. One answer for every
+ * case, so a caller learns nothing about which. The contract's word for 401.
+ */
+export class RefreshTokenInvalidError extends AppError {
+  readonly code = 1015;
+  readonly status = 401;
+  constructor(message = '未登录或token无效') {
+    super(message);
+  }
+}
+
+/**
+ * send-code from an address past CAPTCHA_AFTER_SENDS_PER_IP_HOUR needs a Tencent Captcha ticket: it
+ * was missing, or Tencent did not accept it. `details` names the field and says which; the client
+ * shows the captcha and sends the new ticket. The contract's word for 400.
+ */
+export class CaptchaRequiredError extends AppError {
+  readonly code = 1016;
+  readonly status = 400;
+  constructor(reason: 'required' | 'failed' = 'required', message = '请求参数错误') {
+    super(message, { details: [{ field: 'captchaTicket', message: reason === 'required' ? '请先完成人机验证' : '人机验证未通过,请重试' }] });
+  }
+}

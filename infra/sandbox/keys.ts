@@ -12,3 +12,6 @@ export const SANDBOX_COS_BUCKET = `ai-photo-local-${SANDBOX_COS_APP_ID}`;
 export const SANDBOX_COS_REGION = 'ap-guangzhou';
 /** RunningHub legacy API key (32 characters, like real keys); sent as `apiKey` in bodies, `apikey` for accountStatus. */
 export const SANDBOX_RUNNINGHUB_API_KEY = 'sandboxrunninghubkey000000000000';
+/** Tencent Captcha: the sandbox's CaptchaAppId and AppSecretKey (DescribeCaptchaResult checks both). */
+export const SANDBOX_CAPTCHA_APP_ID = 190000001;
+export const SANDBOX_CAPTCHA_APP_SECRET_KEY = 'sandboxCaptchaAppSecretKey0000000';

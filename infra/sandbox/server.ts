@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { registerAlipay } from './alipay';
+import { registerCaptcha } from './captcha';
 import { registerControl } from './control';
 import { registerCos } from './cos';
 import { registerPayControl } from './pay-control';
@@ -59,7 +60,7 @@ export interface SandboxModuleContext {
 export type SandboxModule = (ctx: SandboxModuleContext) => void;
 
 /** Add later vendors (STS, COS, CI, RunningHub, WeChat Pay, Alipay, SCF) here. */
-const VENDOR_MODULES: readonly SandboxModule[] = [registerControl, registerSms, registerSts, registerCos, registerRunningHub, registerWechatPay, registerWechatOAuth, registerAlipay, registerPayControl, registerScf];
+const VENDOR_MODULES: readonly SandboxModule[] = [registerControl, registerSms, registerSts, registerCos, registerRunningHub, registerWechatPay, registerWechatOAuth, registerAlipay, registerPayControl, registerScf, registerCaptcha];
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const state = new SandboxState();

@@ -5,6 +5,7 @@ import { consumeCode, consumeCodesOfPhone, countAttempt, findCurrentCode, insert
 import { lockBucket } from '../db/repositories/rate-limit-logs';
 import { InvalidCodeError, RateLimitedError } from '../errors';
 import type { SmsSender } from '../vendors/sms';
+import { ipSendBucket, type CaptchaProof } from './captcha';
 import { countHit, hitRateLimit } from './rate-limit';
 
 /**
@@ -33,10 +34,16 @@ export async function verifyLoginCode(settings: OtpSettings, phone: string, code
 
 /** Sends login codes; answers the same way whether or not the phone has an account. */
 export interface LoginCodeSender {
-  sendCode(phone: string, clientIp: string): Promise<{ expireIn: number }>;
+  /** `proof`: the captcha answer, needed only when the address is past CAPTCHA_AFTER_SENDS_PER_IP_HOUR. */
+  sendCode(phone: string, clientIp: string, proof?: CaptchaProof): Promise<{ expireIn: number }>;
 }
 
-export function loginCodeSender(settings: OtpSettings, sms: SmsSender): LoginCodeSender {
+/** Checks the captcha when one is needed (shared/auth/captcha.ts); throws when it is missing or refused. */
+export type CaptchaCheck = (clientIp: string, proof: CaptchaProof) => Promise<void>;
+
+const noCaptcha: CaptchaCheck = async () => undefined;
+
+export function loginCodeSender(settings: OtpSettings, sms: SmsSender, checkCaptcha: CaptchaCheck = noCaptcha): LoginCodeSender {
   /**
    * Decides, one request at a time per phone, whether a new code may go out, and stores it. The
    * phone's own lock row (rate_limit_logs, bucket `sms-send:<phone>`) is held from the resend-gap
@@ -62,8 +69,9 @@ export function loginCodeSender(settings: OtpSettings, sms: SmsSender): LoginCod
   }
 
   return {
-    async sendCode(phone, clientIp) {
-      await hitRateLimit(`sms-ip:${clientIp}`, settings.SMS_RATE_PER_IP_PER_HOUR, 3600);
+    async sendCode(phone, clientIp, proof = {}) {
+      await checkCaptcha(clientIp, proof);
+      await hitRateLimit(ipSendBucket(clientIp), settings.SMS_RATE_PER_IP_PER_HOUR, 3600);
       await hitRateLimit(`sms-phone:${phone}`, settings.SMS_RATE_PER_PHONE_PER_MINUTE, 60);
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       const insertedId = await storeNewCode(phone, codeHash(settings, phone, code), clientIp);

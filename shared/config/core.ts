@@ -24,6 +24,7 @@ export const coreSettings = {
   JWT_TTL_SECONDS: setting(int(7 * 24 * 3600, 60), 'User token lifetime (seconds)'),
   ADMIN_JWT_TTL_SECONDS: setting(int(3600, 60), 'Admin token lifetime (seconds), shorter than users’'),
   JWT_CLOCK_TOLERANCE_SECONDS: setting(int(30, 0), 'Clock skew tolerated on exp/iat (seconds)'),
+  REFRESH_TOKEN_TTL_DAYS: setting(int(30, 1), 'Refresh token lifetime (days); each refresh issues a new one with a full lifetime (ADR 0015)'),
 
   OTP_PEPPER: secret('HMAC key for stored login codes (≥ 16 characters)', 16),
   OTP_TTL_SECONDS: setting(int(300, 30), 'Login code lifetime (seconds)'),
@@ -32,6 +33,15 @@ export const coreSettings = {
   SMS_DAILY_CAP_PER_PHONE: setting(int(10, 1), 'Codes per phone per day'),
   SMS_RATE_PER_PHONE_PER_MINUTE: setting(int(5, 1), 'send-code requests per phone per minute'),
   SMS_RATE_PER_IP_PER_HOUR: setting(int(20, 1), 'send-code requests per client IP per hour'),
+  CAPTCHA_AFTER_SENDS_PER_IP_HOUR: setting(
+    int(0, 0),
+    'After this many send-code requests from one IP within an hour, send-code requires a Tencent Captcha ticket (captchaTicket, captchaRandstr); 0 = never',
+  ),
+  CAPTCHA_APP_ID: setting(
+    z.optional(z.string().check(z.regex(/^\d{1,12}$/, 'must be the numeric CaptchaAppId'))),
+    'Tencent Captcha CaptchaAppId; required when CAPTCHA_AFTER_SENDS_PER_IP_HOUR > 0',
+  ),
+  CAPTCHA_APP_SECRET_KEY: setting(optionalText(), 'Tencent Captcha AppSecretKey (keep it secret); required when CAPTCHA_AFTER_SENDS_PER_IP_HOUR > 0'),
 
   TENCENT_SECRET_ID: secret('Tencent Cloud API SecretId (SMS, STS, COS, CI)'),
   TENCENT_SECRET_KEY: secret('Tencent Cloud API SecretKey'),

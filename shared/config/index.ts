@@ -64,6 +64,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const unset = specs.filter(([name, spec]) => spec.secret && values[name] === undefined).map(([name]) => name);
     if (unset.length > 0) throw new ConfigError(unset, `secret setting(s) neither set nor in ${localDefaultsPath}: ${unset.join(', ')}`);
   }
+  // The captcha (README "Login codes") needs its app's id and key only when it is switched on.
+  const captchaUnset = ['CAPTCHA_APP_ID', 'CAPTCHA_APP_SECRET_KEY'].filter((name) => values[name] === undefined);
+  if (Number(values.CAPTCHA_AFTER_SENDS_PER_IP_HOUR) > 0 && captchaUnset.length > 0) {
+    throw new ConfigError(captchaUnset, `CAPTCHA_AFTER_SENDS_PER_IP_HOUR is on, so these must be set: ${captchaUnset.join(', ')}`);
+  }
   return { ...(values as Omit<Config, 'isLocal'>), isLocal };
 }
 

@@ -4,7 +4,7 @@
  */
 export class VendorError extends Error {
   constructor(
-    readonly vendor: 'cos' | 'ci' | 'sts' | 'runninghub',
+    readonly vendor: 'cos' | 'ci' | 'sts' | 'runninghub' | 'captcha',
     /** The vendor's code (COS `Code`, RunningHub `msg`, TC3 `Error.Code`), or a transport error name. */
     readonly code: string,
     message: string,

@@ -50,6 +50,29 @@ describe('the local stack (npm run dev)', () => {
     expect(afterReset.status).toBe(200);
   });
 
+  it('refreshes a session with the refresh token, and ends it when a spent refresh token comes back', async () => {
+    // Arrange
+    const phone = '13800138022';
+    await api(stack.api, 'POST', '/auth/send-code', { body: { phone } });
+    const sms = (await (await fetch(`${stack.sandbox}/_sandbox/sms/latest?phone=${phone}`)).json()) as { code: string };
+    const login = await api(stack.api, 'POST', '/auth/login', { body: { phone, code: sms.code } });
+    const refreshToken = String(login.json.data?.refreshToken);
+
+    // Act
+    const refreshed = await api(stack.api, 'POST', '/auth/refresh', { body: { refreshToken } });
+    const next = refreshed.json.data as { token: string; refreshToken: string };
+    const meWithNew = await api(stack.api, 'GET', '/auth/me', { token: next.token });
+    const reused = await api(stack.api, 'POST', '/auth/refresh', { body: { refreshToken } });
+    const meAfterReuse = await api(stack.api, 'GET', '/auth/me', { token: next.token });
+
+    // Assert
+    expect(refreshed.status).toBe(200);
+    expect(meWithNew.status).toBe(200);
+    expect(reused.status).toBe(401);
+    expect(reused.json.error?.code).toBe(1015);
+    expect(meAfterReuse.status).toBe(401);
+  });
+
   it('answers unknown routes with the envelope', async () => {
     const missing = await api(stack.api, 'GET', '/does/not/exist');
     const wrongMethod = await api(stack.api, 'GET', '/auth/login');

@@ -43,3 +43,9 @@ export async function purgeExpiredLogs(limit: number): Promise<number> {
 export async function deleteAllLogs(): Promise<void> {
   await execute('DELETE FROM rate_limit_logs');
 }
+
+/** The bucket's stored hits without locking or recording anything (undefined when it has none). */
+export async function readHits(bucket: string): Promise<string | undefined> {
+  const [row] = await select<Pick<RateLimitLogRow, 'hits'>>('SELECT hits FROM rate_limit_logs WHERE bucket = ?', [bucket]);
+  return row?.hits;
+}

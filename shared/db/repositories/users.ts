@@ -162,3 +162,12 @@ export async function revokeTokensOfSession(userId: string, tokenVersion: number
   const result = await execute('UPDATE users SET token_version = token_version + 1 WHERE id = ? AND token_version = ? AND role = ?', [userId, tokenVersion, role]);
   return result.affectedRows === 1;
 }
+
+/**
+ * revokeTokens only while the user's version is still `tokenVersion`: false when it has moved on
+ * already (a refresh-token family ended twice bumps once; an old family cannot end newer sessions).
+ */
+export async function revokeTokensOfVersion(userId: string, tokenVersion: number, on?: Queryable): Promise<boolean> {
+  const result = await execute('UPDATE users SET token_version = token_version + 1 WHERE id = ? AND token_version = ?', [userId, tokenVersion], on);
+  return result.affectedRows === 1;
+}
