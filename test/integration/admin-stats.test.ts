@@ -7,7 +7,7 @@ import { recentMonths } from '../../shared/quota/statistics';
 import { TaskFailure } from '../../shared/tasks/failures';
 import { completeTask, failTask } from '../../shared/tasks/lifecycle';
 import { findUserById } from '../../shared/users';
-import { platforms, type Platform } from '../helpers/events';
+import { platforms } from '../helpers/events';
 import { heldTask } from '../helpers/tasks';
 import { createUser } from '../helpers/users';
 
