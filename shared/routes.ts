@@ -59,6 +59,11 @@ export const httpRoutes: readonly HttpRoute[] = [
   { name: 'admin-failed-tasks', file: 'functions/admin/failed-tasks.ts', method: 'GET', path: '/admin/failed-tasks', timeoutSeconds: timeouts.standard },
   { name: 'admin-payment-anomalies', file: 'functions/admin/payment-anomalies.ts', method: 'GET', path: '/admin/payment-anomalies', timeoutSeconds: timeouts.standard },
   { name: 'auth-refresh', file: 'functions/auth/refresh.ts', method: 'POST', path: '/auth/refresh', timeoutSeconds: timeouts.standard },
+  { name: 'quota-transactions', file: 'functions/quota/transactions.ts', method: 'GET', path: '/quota/transactions', timeoutSeconds: timeouts.standard },
+  { name: 'quota-statistics', file: 'functions/quota/statistics.ts', method: 'GET', path: '/quota/statistics', timeoutSeconds: timeouts.standard },
+  { name: 'membership-orders', file: 'functions/membership/orders.ts', method: 'GET', path: '/membership/orders', timeoutSeconds: timeouts.standard },
+  { name: 'membership-order', file: 'functions/membership/order.ts', method: 'GET', path: '/membership/orders/{orderId}', timeoutSeconds: timeouts.standard },
+  { name: 'admin-stats', file: 'functions/admin/stats.ts', method: 'GET', path: '/admin/stats', timeoutSeconds: timeouts.standard },
 ];
 
 export const scheduleRoutes: readonly ScheduleRoute[] = [{ name: 'ops-sweeper', file: 'functions/ops/sweeper.ts', everyMinutes: 1, timeoutSeconds: timeouts.timer }];

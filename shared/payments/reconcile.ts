@@ -156,3 +156,18 @@ export async function reconcileAwaitingOrders(userId: string, ports: PaymentPort
   );
   return outcomes.filter((outcome) => outcome === 'credited').length;
 }
+
+/**
+ * For GET /membership/orders/{orderId}: one pending order whose notification is overdue, settled
+ * with its platform as GET /membership/status settles them (throttled by the same query slot,
+ * platform trouble logged, never surfaced). 'skipped' when another caller asked within the interval.
+ */
+export async function reconcileAwaitingOrder(order: { readonly id: string; readonly channel: Channel }, ports: PaymentPorts): Promise<ReconcileOutcome | 'skipped' | 'error'> {
+  if (!(await claimQuerySlot(order.id, config().PAYMENT_QUERY_INTERVAL_SECONDS))) return 'skipped';
+  try {
+    return await reconcileOrder(order.id, ports);
+  } catch (error) {
+    logger.warn('order query during order read failed', { orderId: order.id, channel: order.channel, error: asError(error).message });
+    return 'error';
+  }
+}

@@ -20,3 +20,14 @@ export async function currentUser(session: Session): Promise<UserRow> {
   assertSessionCurrent(user, session);
   return withExpiryApplied(user as UserRow);
 }
+
+/**
+ * Expiry applied on read for statements that read the membership columns beside their own data
+ * (the wallet): records a lapsed membership's expiry when it is not in the ledger yet. True when
+ * it was due, so the caller reads again and shows the expire entry.
+ */
+export async function recordDueExpiry(userId: string, user: Pick<UserRow, 'member_expires_at' | 'quota_expired_through'>, now = new Date()): Promise<boolean> {
+  if (!hasUnrecordedExpiry(user, now)) return false;
+  await withTransaction((connection) => expireIfLapsed(connection, userId));
+  return true;
+}

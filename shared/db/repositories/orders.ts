@@ -1,5 +1,6 @@
 import type { PoolConnection } from 'mysql2/promise';
-import { execute, select, type Queryable } from '../pool';
+import { execute, select, sqlFlag, type Queryable } from '../pool';
+import type { Role } from './users';
 
 /**
  * Rows of `orders` (migration 003) and every statement on that table: pending → paid | failed.
@@ -152,4 +153,134 @@ export async function pendingOrdersPastValidity(limit: number, quietSeconds = 0)
       ORDER BY last_queried_at IS NOT NULL, last_queried_at, expires_at LIMIT ?`,
     [quietSeconds, limit],
   );
+}
+
+// GET /membership/orders and GET /membership/orders/{orderId}: the caller's orders, each read in one
+// statement with the caller's session columns (the session check needs them).
+
+/** An order as the caller's order list shows it. */
+export interface OrderListRow {
+  id: string;
+  channel: OrderChannel;
+  pay_method: OrderPayMethod;
+  status: OrderStatus;
+  amount_fen: number;
+  created_at: Date;
+  paid_at: Date | null;
+}
+
+const orderListColumnsOf = (alias: string): string =>
+  ['id', 'channel', 'pay_method', 'status', 'amount_fen', 'created_at', 'paid_at'].map((column) => `${alias}.${column} AS o_${column}`).join(', ');
+
+function orderListRowOf(row: Record<string, unknown>): OrderListRow {
+  return {
+    id: row.o_id as string,
+    channel: row.o_channel as OrderChannel,
+    pay_method: row.o_pay_method as OrderPayMethod,
+    status: row.o_status as OrderStatus,
+    amount_fen: Number(row.o_amount_fen),
+    created_at: row.o_created_at as Date,
+    paid_at: (row.o_paid_at as Date | null) ?? null,
+  };
+}
+
+export interface SessionColumns {
+  readonly token_version: number;
+  readonly role: Role;
+}
+
+const sessionOf = (row: Record<string, unknown>): SessionColumns => ({ token_version: Number(row.u_token_version), role: row.u_role as Role });
+
+export interface OrderPageQuery {
+  readonly userId: string;
+  /** Rows to read; the caller asks for one more than it shows. */
+  readonly limit: number;
+  /** Keyset position: only orders after it in the list's order (created_at DESC, id DESC). */
+  readonly after: { readonly createdAt: Date; readonly id: string } | undefined;
+}
+
+/**
+ * The caller's session columns and one page of their orders, newest first, in one statement.
+ * A user has few orders (one per membership bought), so the page is cut from the user's rows of
+ * idx_orders_user_status_created. Undefined when the user is gone.
+ */
+export async function selectOrderPage(query: OrderPageQuery): Promise<{ user: SessionColumns; rows: OrderListRow[] } | undefined> {
+  const keyset = query.after ? 'AND (o.created_at < ? OR (o.created_at = ? AND o.id < ?))' : '';
+  const rows = await select<Record<string, unknown>>(
+    `SELECT u.token_version AS u_token_version, u.role AS u_role, o.position AS o_position, ${orderListColumnsOf('o')}
+       FROM users u
+       LEFT JOIN (SELECT page.*, ROW_NUMBER() OVER (ORDER BY page.created_at DESC, page.id DESC) AS position
+                    FROM (SELECT o.id, o.channel, o.pay_method, o.status, o.amount_fen, o.created_at, o.paid_at FROM orders o
+                           WHERE o.user_id = ? ${keyset} ORDER BY o.created_at DESC, o.id DESC LIMIT ?) page) o ON TRUE
+      WHERE u.id = ?`,
+    [query.userId, ...(query.after ? [query.after.createdAt, query.after.createdAt, query.after.id] : []), query.limit, query.userId],
+  );
+  const first = rows[0];
+  if (!first) return undefined;
+  const page = rows
+    .filter((row) => row.o_id !== null)
+    // The database's order (its collation ranks ids), not JavaScript's.
+    .sort((a, b) => Number(a.o_position) - Number(b.o_position))
+    .map(orderListRowOf);
+  return { user: sessionOf(first), rows: page };
+}
+
+/**
+ * One statement: the caller's session columns and their order with this id, if any (another
+ * user's order reads as missing), and whether it is pending and old enough that its notification
+ * should have come (the database's clock). Undefined when the user is gone.
+ */
+export async function findUserAndOrder(
+  userId: string,
+  orderId: string,
+  awaitingAfterSeconds: number,
+): Promise<{ user: SessionColumns; order: OrderListRow | undefined; awaitingPayment: boolean } | undefined> {
+  const [row] = await select<Record<string, unknown>>(
+    `SELECT u.token_version AS u_token_version, u.role AS u_role, ${orderListColumnsOf('o')},
+            (o.status = 'pending' AND o.created_at <= UTC_TIMESTAMP(3) - INTERVAL ? SECOND) AS o_awaiting
+       FROM users u LEFT JOIN orders o ON o.id = ? AND o.user_id = u.id
+      WHERE u.id = ?`,
+    [awaitingAfterSeconds, orderId, userId],
+  );
+  if (!row) return undefined;
+  const order = row.o_id === null ? undefined : orderListRowOf(row);
+  return { user: sessionOf(row), order, awaitingPayment: order !== undefined && sqlFlag(row.o_awaiting) };
+}
+
+/** GET /admin/stats: money per month (UTC, `YYYY-MM`), in fen. */
+export interface MoneyMonthRow {
+  readonly month: string;
+  /** Orders paid that month (by paid_at, whatever happened to them later) and their amount. */
+  readonly paidOrders: number;
+  readonly revenueFen: number;
+  /** Orders refunded that month and their amount (refunds are full). */
+  readonly refundedOrders: number;
+  readonly refundsFen: number;
+}
+
+/**
+ * Revenue and refunds per month since `since`, one statement. A refund's month is that of the
+ * order's `refund` ledger entry, written in the transaction that refunds the order (found through
+ * uq_ledger_reference_kind: reference = the order id), so no refund column of orders is needed.
+ */
+export async function moneyByMonth(since: Date, on?: Queryable): Promise<MoneyMonthRow[]> {
+  const rows = await select<{ month: string; paid_orders: number | string; revenue: number | string; refunded_orders: number | string; refunds: number | string }>(
+    `SELECT month, SUM(paid) AS paid_orders, SUM(revenue) AS revenue, SUM(refunded) AS refunded_orders, SUM(refunds) AS refunds
+       FROM (SELECT DATE_FORMAT(paid_at, '%Y-%m') AS month, 1 AS paid, amount_fen AS revenue, 0 AS refunded, 0 AS refunds
+               FROM orders WHERE paid_at >= ?
+             UNION ALL
+             SELECT DATE_FORMAT(l.created_at, '%Y-%m'), 0, 0, 1, o.amount_fen
+               FROM orders o JOIN quota_ledger l ON l.reference = o.id AND l.kind = 'refund'
+              WHERE o.paid_at IS NOT NULL AND l.created_at >= ?) money
+      GROUP BY month`,
+    [since, since],
+    on,
+  );
+  return rows.map((row) => ({
+    month: row.month,
+    paidOrders: Number(row.paid_orders),
+    revenueFen: Number(row.revenue),
+    refundedOrders: Number(row.refunded_orders),
+    refundsFen: Number(row.refunds),
+  }));
 }

@@ -1,5 +1,6 @@
 import type { PoolConnection } from 'mysql2/promise';
 import { execute, select, type Queryable } from '../pool';
+import type { Role } from './users';
 
 /**
  * Rows of `quota_ledger` (migration 002) and every statement on it. Each INSERT posts itself: the
@@ -8,7 +9,8 @@ import { execute, select, type Queryable } from '../pool';
  * settlements (confirm, release) are written by the trigger tasks_settle_hold with the task UPDATE
  * that ends the task, so they have no statement here.
  */
-export type LedgerKind = 'grant' | 'hold' | 'confirm' | 'release' | 'expire';
+/** `refund`: an order's unused quota leaving the balance when it is refunded (the refunds migration adds it to the ENUM). */
+export type LedgerKind = 'grant' | 'hold' | 'confirm' | 'release' | 'expire' | 'refund';
 
 export interface LedgerEntry {
   readonly userId: string;
@@ -135,4 +137,137 @@ export async function ledgerViolations(on?: Queryable | PoolConnection): Promise
     })),
     ...tasks.map((row) => ({ rule: 'a task is settled the way it ended', subject: row.id, detail: `task ${row.status}, hold resolved by ${row.resolution ?? 'nothing'}` })),
   ];
+}
+
+// GET /quota/transactions and GET /quota/statistics: each one statement that also returns the
+// caller's session and membership columns (the session check and expiry-on-read need them).
+
+/** The user columns the wallet reads beside its data. */
+export interface WalletUserColumns {
+  readonly token_version: number;
+  readonly role: Role;
+  readonly quota_balance: number;
+  readonly member_expires_at: Date | null;
+  readonly quota_expired_through: Date | null;
+}
+
+const walletUserColumns =
+  'u.token_version AS u_token_version, u.role AS u_role, u.quota_balance AS u_quota_balance, u.member_expires_at AS u_member_expires_at, u.quota_expired_through AS u_quota_expired_through';
+
+function walletUserOf(row: Record<string, unknown>): WalletUserColumns {
+  return {
+    token_version: Number(row.u_token_version),
+    role: row.u_role as Role,
+    quota_balance: Number(row.u_quota_balance),
+    member_expires_at: (row.u_member_expires_at as Date | null) ?? null,
+    quota_expired_through: (row.u_quota_expired_through as Date | null) ?? null,
+  };
+}
+
+export interface LedgerPageQuery {
+  readonly userId: string;
+  /** Rows to read; the caller asks for one more than it shows. */
+  readonly limit: number;
+  /** Keyset position: only entries with a smaller id (the list is id DESC). */
+  readonly beforeId: number | undefined;
+}
+
+/**
+ * The caller's user columns and one page of their ledger, newest first, in one statement. The
+ * order is the id: quota_ledger_post (migration 009) locks the user's row before the id is taken
+ * and holds it to commit, so one user's ids follow the order their entries were posted in, and
+ * each balance_after is the one before it plus its delta. The page is read from idx_ledger_user
+ * (user_id, id) in index order, `limit` entries at any depth; ties in created_at do not matter.
+ * Undefined when the user is gone.
+ */
+export async function selectLedgerPage(query: LedgerPageQuery): Promise<{ user: WalletUserColumns; rows: LedgerRow[] } | undefined> {
+  const rows = await select<Record<string, unknown>>(
+    `SELECT ${walletUserColumns}, l.id, l.user_id, l.kind, l.reference, l.delta, l.balance_after, l.note, l.created_at
+       FROM users u
+       LEFT JOIN (SELECT id, user_id, kind, reference, delta, balance_after, note, created_at
+                    FROM quota_ledger FORCE INDEX (idx_ledger_user)
+                   WHERE user_id = ? ${query.beforeId === undefined ? '' : 'AND id < ?'}
+                   ORDER BY id DESC LIMIT ?) l ON TRUE
+      WHERE u.id = ?`,
+    [query.userId, ...(query.beforeId === undefined ? [] : [query.beforeId]), query.limit, query.userId],
+  );
+  const first = rows[0];
+  if (!first) return undefined;
+  const entries = rows
+    .filter((row) => row.id !== null)
+    .map((row) => ({
+      id: Number(row.id),
+      user_id: row.user_id as string,
+      kind: row.kind as LedgerKind,
+      reference: row.reference as string,
+      delta: Number(row.delta),
+      balance_after: Number(row.balance_after),
+      note: (row.note as string | null) ?? null,
+      created_at: row.created_at as Date,
+    }))
+    .sort((a, b) => b.id - a.id);
+  return { user: walletUserOf(first), rows: entries };
+}
+
+/** One month's ledger totals (UTC, `YYYY-MM`); `month` null holds every entry older than the window. */
+export interface LedgerMonthTotals {
+  readonly month: string | null;
+  /** Quota bought (grants). */
+  readonly granted: number;
+  /** Units reserved by tasks (holds). */
+  readonly held: number;
+  /** Holds settled as used (confirms). */
+  readonly confirmed: number;
+  /** Quota given back by failed tasks (releases' deltas). */
+  readonly returned: number;
+  /** Releases of 0: the task failed after the membership lapsed, so its unit lapsed with it. */
+  readonly lapsedReleases: number;
+  /** Holds settled either way (confirms and releases). */
+  readonly settled: number;
+  /** Quota zeroed by lapsed memberships (expire entries, as a positive number). */
+  readonly expired: number;
+  /** Quota taken back by refunds (refund entries, as a positive number). */
+  readonly refunded: number;
+}
+
+/**
+ * The caller's user columns and their ledger summed per month since `since` (one bucket for
+ * everything older), by conditional aggregation in one statement over idx_ledger_user.
+ * Undefined when the user is gone.
+ */
+export async function selectLedgerTotals(userId: string, since: Date): Promise<{ user: WalletUserColumns; months: LedgerMonthTotals[] } | undefined> {
+  const rows = await select<Record<string, unknown>>(
+    `SELECT ${walletUserColumns}, s.*
+       FROM users u
+       LEFT JOIN (SELECT IF(created_at >= ?, DATE_FORMAT(created_at, '%Y-%m'), NULL) AS month, COUNT(*) AS entries,
+                         SUM(IF(kind = 'grant', delta, 0)) AS granted,
+                         SUM(kind = 'hold') AS held,
+                         SUM(kind = 'confirm') AS confirmed,
+                         SUM(IF(kind = 'release', delta, 0)) AS returned,
+                         SUM(kind = 'release' AND delta = 0) AS lapsed_releases,
+                         SUM(kind IN ('confirm', 'release')) AS settled,
+                         -SUM(IF(kind = 'expire', delta, 0)) AS expired,
+                         -SUM(IF(kind = 'refund', delta, 0)) AS refunded
+                    FROM quota_ledger FORCE INDEX (idx_ledger_user)
+                   WHERE user_id = ?
+                   GROUP BY month) s ON TRUE
+      WHERE u.id = ?`,
+    [since, userId, userId],
+  );
+  const first = rows[0];
+  if (!first) return undefined;
+  const months = rows
+    .filter((row) => row.entries !== null)
+    .map((row) => ({
+      month: (row.month as string | null) ?? null,
+      granted: Number(row.granted),
+      held: Number(row.held),
+      confirmed: Number(row.confirmed),
+      returned: Number(row.returned),
+      lapsedReleases: Number(row.lapsed_releases),
+      settled: Number(row.settled),
+      expired: Number(row.expired),
+      refunded: Number(row.refunded),
+    }));
+  return { user: walletUserOf(first), months };
 }

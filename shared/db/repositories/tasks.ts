@@ -378,3 +378,29 @@ export async function selectTaskListPage(query: TaskListQuery): Promise<TaskList
     rows: page.map((row) => toTaskRow(row as unknown as Parameters<typeof toTaskRow>[0])),
   };
 }
+
+/** Task counts by month of creation (UTC, `YYYY-MM`; null: older than the window), type and status. */
+export interface TaskCountRow {
+  readonly month: string | null;
+  readonly type: TaskType;
+  readonly status: TaskStatus;
+  readonly tasks: number;
+}
+
+/** GET /quota/statistics: one user's tasks counted per month since `since`, type and status, from idx_tasks_user_created. */
+export async function countUserTasks(userId: string, since: Date): Promise<TaskCountRow[]> {
+  const rows = await select<{ month: string | null; type: TaskType; status: TaskStatus; tasks: number | string }>(
+    `SELECT IF(created_at >= ?, DATE_FORMAT(created_at, '%Y-%m'), NULL) AS month, type, status, COUNT(*) AS tasks
+       FROM tasks FORCE INDEX (idx_tasks_user_created)
+      WHERE user_id = ?
+      GROUP BY month, type, status`,
+    [since, userId],
+  );
+  return rows.map((row) => ({ month: row.month, type: row.type, status: row.status, tasks: Number(row.tasks) }));
+}
+
+/** GET /admin/stats: every task counted by status and type (one pass over the table). */
+export async function countTasksByStatusAndType(on?: Queryable): Promise<{ status: TaskStatus; type: TaskType; tasks: number }[]> {
+  const rows = await select<{ status: TaskStatus; type: TaskType; tasks: number | string }>('SELECT status, type, COUNT(*) AS tasks FROM tasks GROUP BY status, type', [], on);
+  return rows.map((row) => ({ status: row.status, type: row.type, tasks: Number(row.tasks) }));
+}

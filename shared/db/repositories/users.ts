@@ -171,3 +171,28 @@ export async function revokeTokensOfVersion(userId: string, tokenVersion: number
   const result = await execute('UPDATE users SET token_version = token_version + 1 WHERE id = ? AND token_version = ?', [userId, tokenVersion], on);
   return result.affectedRows === 1;
 }
+
+/** GET /admin/stats: users by month of sign-up (UTC, `YYYY-MM`; null: before `since`). */
+export interface UserCountRow {
+  readonly month: string | null;
+  readonly users: number;
+  /** Members now (the database's clock). */
+  readonly members: number;
+  /** Users who created a task or an order in the last 30 days. */
+  readonly active: number;
+}
+
+/** One pass over users, with an index probe per user into their tasks and orders for activity. */
+export async function countUsersByMonth(since: Date, on?: Queryable): Promise<UserCountRow[]> {
+  const rows = await select<{ month: string | null; users: number | string; members: number | string | null; active: number | string | null }>(
+    `SELECT IF(created_at >= ?, DATE_FORMAT(created_at, '%Y-%m'), NULL) AS month, COUNT(*) AS users,
+            SUM(member_expires_at IS NOT NULL AND member_expires_at > UTC_TIMESTAMP(3)) AS members,
+            SUM(EXISTS (SELECT 1 FROM tasks t WHERE t.user_id = users.id AND t.created_at >= UTC_TIMESTAMP(3) - INTERVAL 30 DAY)
+                OR EXISTS (SELECT 1 FROM orders o WHERE o.user_id = users.id AND o.created_at >= UTC_TIMESTAMP(3) - INTERVAL 30 DAY)) AS active
+       FROM users
+      GROUP BY month`,
+    [since],
+    on,
+  );
+  return rows.map((row) => ({ month: row.month, users: Number(row.users), members: Number(row.members ?? 0), active: Number(row.active ?? 0) }));
+}
