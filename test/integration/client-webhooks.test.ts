@@ -8,13 +8,15 @@ import * as get from '../../functions/task/get';
 import * as rotate from '../../functions/webhook/rotate-secret';
 import * as secret from '../../functions/webhook/secret';
 import { execute, select } from '../../shared/db/pool';
+import { runningHubLastCheck } from '../../shared/ops/last-check';
+import { sweepOverdueTasks } from '../../shared/ops/tasks';
 import { clientWebhookRetries } from '../../shared/ops/webhooks';
 import { checkLedgerInvariants } from '../../shared/quota/ledger';
 import { taskPorts } from '../../shared/wiring/ports';
 import { platforms, type Platform } from '../helpers/events';
 import { jpegImage } from '../helpers/images';
 import { setFaults } from '../helpers/sandbox';
-import { balanceOf, uploadInput } from '../helpers/tasks';
+import { balanceOf, heldTask, uploadInput } from '../helpers/tasks';
 import { createUser } from '../helpers/users';
 
 /**
@@ -130,6 +132,24 @@ describe.each(platforms)('completion webhooks on $name', (platform) => {
     expect(receiver.deliveries[0]?.headers['content-type']).toBe('application/json');
     expect(await deliveryRow(doneId)).toMatchObject({ status: 'delivered', attempts: 1, last_status_code: 200 });
     expect((await eventKinds(platform, token, doneId)).slice(-1)).toEqual([{ kind: 'webhook_delivered', data: { attempts: 1, statusCode: 200 } }]);
+  });
+
+  it('delivers the webhook of a task the sweeper timed out, from its webhook step (the end queued it in the same statement)', async () => {
+    // Arrange
+    const receiver = await startReceiver();
+    const { user, token } = await createUser({ quota: 1 });
+    const secretText = await secretOf(platform, token);
+    const task = await heldTask(user.id);
+    await execute('UPDATE tasks SET callback_url = ?, deadline_at = UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE WHERE id = ?', [receiver.url, task.id]);
+
+    // Act
+    await sweepOverdueTasks(50, Date.now() + 20_000, runningHubLastCheck(taskPorts));
+    await clientWebhookRetries(50, taskPorts).batch(Date.now() + 20_000);
+
+    // Assert
+    expect(receiver.deliveries).toHaveLength(1);
+    expect(verified(secretText, receiver.deliveries[0] as Delivery)).toMatchObject({ id: task.id, status: 'failed', errorCode: 3002 });
+    expect((await eventKinds(platform, token, task.id)).map((event) => event.kind)).toEqual(['failed', 'quota_released', 'webhook_delivered']);
   });
 
   it('retries a receiver that fails 3 times with the same webhook-id until it answers 2xx', async () => {
