@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as create from '../../functions/task/create';
 import * as events from '../../functions/task/events';
 import * as get from '../../functions/task/get';
+import * as callback from '../../functions/task/runninghub-callback';
 import * as rotate from '../../functions/webhook/rotate-secret';
 import * as secret from '../../functions/webhook/secret';
 import { execute, select } from '../../shared/db/pool';
@@ -16,7 +17,7 @@ import { taskPorts } from '../../shared/wiring/ports';
 import { platforms, type Platform } from '../helpers/events';
 import { jpegImage } from '../helpers/images';
 import { setFaults } from '../helpers/sandbox';
-import { balanceOf, heldTask, uploadInput } from '../helpers/tasks';
+import { balanceOf, finishRunningHubTask, heldTask, makePollDue, runningHubWebhookCall, taskRow, uploadInput } from '../helpers/tasks';
 import { createUser } from '../helpers/users';
 
 /**
@@ -60,7 +61,7 @@ async function startReceiver(statuses: readonly number[] = [200]): Promise<Recei
 
 afterEach(async () => {
   await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-  await setFaults({ moderation: 'pass' });
+  await setFaults({ moderation: 'pass', runninghub: 'ok' });
   expect(await checkLedgerInvariants()).toEqual([]);
 });
 
@@ -132,6 +133,37 @@ describe.each(platforms)('completion webhooks on $name', (platform) => {
     expect(receiver.deliveries[0]?.headers['content-type']).toBe('application/json');
     expect(await deliveryRow(doneId)).toMatchObject({ status: 'delivered', attempts: 1, last_status_code: 200 });
     expect((await eventKinds(platform, token, doneId)).slice(-1)).toEqual([{ kind: 'webhook_delivered', data: { attempts: 1, statusCode: 200 } }]);
+  });
+
+  it('delivers a pose task’s webhook once from the poll that finished it; RunningHub’s webhook and later looks add none', async () => {
+    // Arrange
+    await setFaults({ runninghub: 'hang' });
+    const receiver = await startReceiver();
+    const { token } = await createUser({ quota: 1 });
+    const secretText = await secretOf(platform, token);
+    const { taskId, key } = await uploadInput(platform, token, jpegImage());
+    await platform.call(create, { method: 'POST', path: '/task/create', token, body: { type: 'model_pose12', inputImageUrl: key, params: { scene: 'street', category: 'dress' }, callbackUrl: receiver.url } });
+    const row = await taskRow(taskId);
+    await finishRunningHubTask(row?.vendor_task_id ?? '', 'success');
+
+    // Act
+    let status: unknown = 'processing';
+    while (status === 'processing') {
+      await makePollDue(taskId);
+      status = (await platform.call(get, { method: 'GET', path: `/task/${taskId}`, token })).json.data?.status;
+    }
+    const deliveredByPoll = receiver.deliveries.length;
+    await platform.call(callback, runningHubWebhookCall(row?.webhook_token ?? '', row?.vendor_task_id ?? ''));
+    await retryNow(taskId);
+
+    // Assert
+    expect(status).toBe('done');
+    expect(deliveredByPoll).toBe(1);
+    expect(receiver.deliveries).toHaveLength(1);
+    const body = verified(secretText, receiver.deliveries[0] as Delivery);
+    expect(body).toMatchObject({ id: taskId, status: 'done', progress: 100 });
+    expect(body.resultUrls).toHaveLength(12);
+    expect((body.logs as { kind: string }[]).filter((log) => log.kind === 'frames_copied')).toHaveLength(12);
   });
 
   it('delivers the webhook of a task the sweeper timed out, from its webhook step (the end queued it in the same statement)', async () => {

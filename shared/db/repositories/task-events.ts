@@ -33,12 +33,13 @@ export async function insertTaskEvents(events: readonly NewTaskEvent[], on?: Que
 }
 
 /**
- * A column expression (for a statement that reads `tasks` through `alias`) holding the task's events,
- * oldest first, as one JSON array of {kind, data, at} (`at`: UTC, `YYYY-MM-DDTHH:MM:SS.ffffff`).
- * Lets GET /task/{taskId} read the task and its trail in its one statement (shared/db/repositories/tasks.ts).
+ * A column expression (for a statement that reads `tasks` through `alias`) holding the task's events
+ * as one JSON array of {id, kind, data, at} (`at`: UTC, `YYYY-MM-DDTHH:MM:SS.ffffff`). Lets
+ * GET /task/{taskId} read the task and its trail in its one statement (shared/db/repositories/tasks.ts).
+ * MySQL's JSON_ARRAYAGG takes no ORDER BY (MariaDB's does), so eventsFromColumn orders by id.
  */
 export const taskEventsColumnOf = (alias: string): string =>
-  `(SELECT JSON_ARRAYAGG(JSON_OBJECT('kind', e.kind, 'data', JSON_EXTRACT(e.data, '$'), 'at', DATE_FORMAT(e.created_at, '%Y-%m-%dT%H:%i:%s.%f')) ORDER BY e.id)
+  `(SELECT JSON_ARRAYAGG(JSON_OBJECT('id', e.id, 'kind', e.kind, 'data', JSON_EXTRACT(e.data, '$'), 'at', DATE_FORMAT(e.created_at, '%Y-%m-%dT%H:%i:%s.%f')))
       FROM task_events e WHERE e.task_id = ${alias}.id)`;
 
 const utc = (text: string): Date => new Date(`${text.slice(0, 23)}Z`);
@@ -54,7 +55,8 @@ export function eventsFromColumn(value: unknown): TaskEventRow[] {
     }
   }
   if (!Array.isArray(parsed)) return [];
-  return (parsed as { kind?: unknown; data?: unknown; at?: unknown }[]).map((entry) => ({
+  const entries = [...(parsed as { id?: unknown; kind?: unknown; data?: unknown; at?: unknown }[])].sort((a, b) => Number(a.id) - Number(b.id));
+  return entries.map((entry) => ({
     kind: String(entry.kind),
     data: typeof entry.data === 'object' && entry.data !== null ? (entry.data as Record<string, unknown>) : null,
     created_at: utc(String(entry.at)),
