@@ -58,7 +58,7 @@ export const httpRoutes: readonly HttpRoute[] = [
   { name: 'admin-tasks', file: 'functions/admin/tasks.ts', method: 'GET', path: '/admin/tasks', timeoutSeconds: timeouts.standard },
   { name: 'admin-failed-tasks', file: 'functions/admin/failed-tasks.ts', method: 'GET', path: '/admin/failed-tasks', timeoutSeconds: timeouts.standard },
   { name: 'admin-payment-anomalies', file: 'functions/admin/payment-anomalies.ts', method: 'GET', path: '/admin/payment-anomalies', timeoutSeconds: timeouts.standard },
-  { name: 'task-events', file: 'functions/task/events.ts', method: 'GET', path: '/task/{taskId}/events', timeoutSeconds: timeouts.standard },
+  { name: 'task-events', file: 'functions/task/events.ts', method: 'GET', path: '/task/events/{taskId}', timeoutSeconds: timeouts.standard },
   { name: 'webhook-secret', file: 'functions/webhook/secret.ts', method: 'GET', path: '/webhook/secret', timeoutSeconds: timeouts.standard },
   { name: 'webhook-rotate-secret', file: 'functions/webhook/rotate-secret.ts', method: 'POST', path: '/webhook/secret/rotate', timeoutSeconds: timeouts.standard },
 ];

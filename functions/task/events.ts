@@ -4,7 +4,7 @@ import { logger } from '../../shared/logger';
 import { readTaskEvents } from '../../shared/tasks/read';
 import { taskParams } from '../../shared/tasks/schemas';
 
-/** GET /task/{taskId}/events — the caller's task's event trail, oldest first; others' answer 404 as if missing. */
+/** GET /task/events/{taskId} — the caller's task's event trail, oldest first; others' answer 404 as if missing. */
 export const { handler, main_handler } = defineEndpoint({
   route: 'task-events',
   auth: 'session',

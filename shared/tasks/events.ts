@@ -6,7 +6,7 @@ import { asTaskErrorCode, taskFailures } from './failures';
 
 /**
  * The event trail of a task (migration 016): what happened to it, oldest first, for its owner
- * (GET /task/{taskId}/events; `progress` and `logs` in GET /task/{taskId}).
+ * (GET /task/events/{taskId}; `progress` and `logs` in GET /task/{taskId}).
  *
  * - Appending never fails or delays a task's state change: events are appended after the change
  *   commits, as one INSERT that reads nothing; a failed append is logged, never thrown.

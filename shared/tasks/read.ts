@@ -35,7 +35,7 @@ export async function readTask(session: Session, taskId: string, ports: TaskPort
   return { ...taskView(current.task, resultUrls(ports)), ...taskTrailView(current.task.status, current.events) };
 }
 
-/** GET /task/{taskId}/events: the caller's task's trail, oldest first; others' and unknown ids answer 404. One statement. */
+/** GET /task/events/{taskId}: the caller's task's trail, oldest first; others' and unknown ids answer 404. One statement. */
 export async function readTaskEvents(session: Session, taskId: string): Promise<{ taskId: string; events: TaskEventView[] }> {
   const found = await findUserTaskEvents(session.userId, isTaskId(taskId) ? taskId : '');
   assertSessionCurrent(found?.user, session);

@@ -159,7 +159,7 @@ describe('uploads and tasks on the local stack (npm run dev)', () => {
 
     // Act: create, poll until RunningHub says it runs, finish the run, poll to the end
     await api(stack.api, 'POST', '/task/create', { token, body: { type: 'model_pose12', inputImageUrl: key, params: { scene: 'studio', category: 'dress' }, callbackUrl } });
-    const kinds = async () => ((await api(stack.api, 'GET', `/task/${keys.taskId}/events`, { token })).json.data?.events as { kind: string }[]).map((event) => event.kind);
+    const kinds = async () => ((await api(stack.api, 'GET', `/task/events/${keys.taskId}`, { token })).json.data?.events as { kind: string }[]).map((event) => event.kind);
     // Each GET /task/{id} is a poll (at most one RunningHub check per poll interval); the trail records what it heard.
     for (;;) {
       await api(stack.api, 'GET', `/task/${keys.taskId}`, { token });

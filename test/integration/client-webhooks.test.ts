@@ -104,7 +104,7 @@ async function deliveryRow(taskId: string) {
 }
 
 async function eventKinds(platform: Platform, token: string, taskId: string): Promise<{ kind: string; data?: Record<string, unknown> }[]> {
-  const answer = await platform.call(events, { method: 'GET', path: `/task/${taskId}/events`, token });
+  const answer = await platform.call(events, { method: 'GET', path: `/task/events/${taskId}`, token });
   return (answer.json.data as unknown as { events: { kind: string; data?: Record<string, unknown> }[] }).events.map(({ kind, data }) => ({ kind, ...(data ? { data } : {}) }));
 }
 

@@ -9,7 +9,7 @@ import { setFaults } from '../helpers/sandbox';
 import { finishRunningHubTask, makePollDue, taskRow, uploadInput } from '../helpers/tasks';
 import { createUser } from '../helpers/users';
 
-/** The event trail (issue 10 item 4; shared/tasks/events.ts): GET /task/{taskId}/events, and `progress` + `logs` in GET /task/{taskId}. */
+/** The event trail (issue 10 item 4; shared/tasks/events.ts): GET /task/events/{taskId}, and `progress` + `logs` in GET /task/{taskId}. */
 afterEach(async () => {
   await setFaults({ runninghub: 'ok', ci: 'ok', moderation: 'pass', garment: 'found' });
   expect(await checkLedgerInvariants()).toEqual([]);
@@ -27,8 +27,8 @@ interface EventEntry {
 }
 
 async function trailOf(platform: Platform, token: string, taskId: string): Promise<EventEntry[]> {
-  const answer = await platform.call(events, { method: 'GET', path: `/task/${taskId}/events`, token });
-  if (answer.status !== 200) throw new Error(`GET /task/${taskId}/events answered ${answer.status}: ${answer.text}`);
+  const answer = await platform.call(events, { method: 'GET', path: `/task/events/${taskId}`, token });
+  if (answer.status !== 200) throw new Error(`GET /task/events/${taskId} answered ${answer.status}: ${answer.text}`);
   return (answer.json.data as unknown as { events: EventEntry[] }).events;
 }
 
@@ -130,10 +130,10 @@ describe.each(platforms)('task event trail on $name', (platform) => {
     await platform.call(create, { method: 'POST', path: '/task/create', token: a.token, body: cleanBody(key) });
 
     // Act
-    const own = await platform.call(events, { method: 'GET', path: `/task/${taskId}/events`, token: a.token });
-    const foreign = await platform.call(events, { method: 'GET', path: `/task/${taskId}/events`, token: b.token });
-    const missing = await platform.call(events, { method: 'GET', path: '/task/task_doesnotexist1/events', token: b.token });
-    const malformed = await platform.call(events, { method: 'GET', path: '/task/..%2Fetc/events', token: b.token });
+    const own = await platform.call(events, { method: 'GET', path: `/task/events/${taskId}`, token: a.token });
+    const foreign = await platform.call(events, { method: 'GET', path: `/task/events/${taskId}`, token: b.token });
+    const missing = await platform.call(events, { method: 'GET', path: '/task/events/task_doesnotexist1', token: b.token });
+    const malformed = await platform.call(events, { method: 'GET', path: '/task/events/..%2Fetc', token: b.token });
 
     // Assert
     expect(own.status).toBe(200);

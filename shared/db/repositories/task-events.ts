@@ -64,7 +64,7 @@ export function eventsFromColumn(value: unknown): TaskEventRow[] {
 }
 
 /**
- * GET /task/{taskId}/events in one statement: the caller's session columns, whether the task is
+ * GET /task/events/{taskId} in one statement: the caller's session columns, whether the task is
  * theirs, and its events oldest first. Undefined when the user is gone; `found` false when the
  * task is missing or another user's.
  */
