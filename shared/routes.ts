@@ -64,6 +64,9 @@ export const httpRoutes: readonly HttpRoute[] = [
   { name: 'membership-orders', file: 'functions/membership/orders.ts', method: 'GET', path: '/membership/orders', timeoutSeconds: timeouts.standard },
   { name: 'membership-order', file: 'functions/membership/order.ts', method: 'GET', path: '/membership/orders/{orderId}', timeoutSeconds: timeouts.standard },
   { name: 'admin-stats', file: 'functions/admin/stats.ts', method: 'GET', path: '/admin/stats', timeoutSeconds: timeouts.standard },
+  { name: 'task-events', file: 'functions/task/events.ts', method: 'GET', path: '/task/events/{taskId}', timeoutSeconds: timeouts.standard },
+  { name: 'webhook-secret', file: 'functions/webhook/secret.ts', method: 'GET', path: '/webhook/secret', timeoutSeconds: timeouts.standard },
+  { name: 'webhook-rotate-secret', file: 'functions/webhook/rotate-secret.ts', method: 'POST', path: '/webhook/secret/rotate', timeoutSeconds: timeouts.standard },
 ];
 
 export const scheduleRoutes: readonly ScheduleRoute[] = [{ name: 'ops-sweeper', file: 'functions/ops/sweeper.ts', everyMinutes: 1, timeoutSeconds: timeouts.timer }];

@@ -56,6 +56,8 @@ export const tasksSettings = {
   TASK_DEADLINE_BASIC_CLEAN_SECONDS: setting(int(120, 10), 'basic_clean tasks still processing after this fail with 3002 and get their quota back'),
   TASK_COPY_CONCURRENCY: setting(int(4, 1), 'Frames copied from RunningHub into COS at once, per task'),
   WEBHOOK_BASE_URL: setting(url(), 'Public API base URL RunningHub calls back (`<url>/task/runninghub-callback`); unset: no webhook, polling alone finishes tasks'),
+  CLIENT_WEBHOOK_IMMEDIATE_TIMEOUT_MS: setting(int(2000, 100), 'Longest the request that ends a task waits for the first attempt of its completion webhook (ms); later attempts are the sweeper’s'),
+  CLIENT_WEBHOOK_TIMEOUT_MS: setting(int(10_000, 1000), 'Time limit of one completion webhook attempt made by the sweeper (ms)'),
 };
 
 /** The tasks settings as the code uses them: production defaults filled in, node inputs split. */

@@ -84,6 +84,8 @@ export interface SweepDependencies {
   readonly lastCheck: LastCheck;
   /** Pending orders past their validity, settled by asking the payment platform. */
   readonly orders?: SweepStep;
+  /** Completion webhooks due for another attempt (shared/ops/webhooks.ts). */
+  readonly webhooks?: SweepStep;
 }
 
 /** The sweeper's steps in the order they take turns: refunds first, then money, then housekeeping. */
@@ -94,6 +96,7 @@ export function sweepSteps(settings: SweepSettings, dependencies: SweepDependenc
     ...(dependencies.orders ? [dependencies.orders] : []),
     { name: 'memberships', batch: () => expireLapsedMemberships(batchSize) },
     { name: 'purge', batch: () => purgeExpired(batchSize, settings.PURGE_AFTER_HOURS) },
+    ...(dependencies.webhooks ? [dependencies.webhooks] : []),
   ];
 }
 

@@ -7,6 +7,8 @@ import { outputKey, parseInputKey } from '../media/keys';
 import { isMemberAt, type UserRow } from '../users';
 import { VendorError } from '../vendors/vendor-error';
 import { asTaskErrorCode, errorForCode, TaskFailure } from './failures';
+import { deliverTaskWebhook } from './client-webhooks';
+import { taskTrail } from './events';
 import { completeTask, createWithHold, failTask, markStarted, reclaimStart, START_LEASE_SECONDS } from './lifecycle';
 import type { CreatePorts } from './ports';
 import { startRunningHub } from './runninghub';
@@ -63,6 +65,7 @@ export async function createTask(session: Session, body: CreateTaskBody, ports: 
     vendor_task_id: null,
     vendor_cost: null,
     webhook_token: isPose ? randomBytes(32).toString('base64url') : null,
+    callback_url: body.callbackUrl ?? null,
     created_at: createdAt,
     updated_at: createdAt,
     overdue: false,
@@ -76,6 +79,7 @@ export async function createTask(session: Session, body: CreateTaskBody, ports: 
     params: task.params,
     vendor: task.vendor,
     webhookToken: task.webhook_token,
+    callbackUrl: task.callback_url,
     deadlineSeconds: isPose ? settings.TASK_DEADLINE_MODEL_POSE12_SECONDS : settings.TASK_DEADLINE_BASIC_CLEAN_SECONDS,
     startLeaseSeconds: START_LEASE_SECONDS,
     createdAt: task.created_at,
@@ -100,23 +104,44 @@ async function resume(task: TaskRow, ports: CreatePorts): Promise<TaskSummary> {
   return run(task, ports);
 }
 
-/** Screens the input, then starts RunningHub or runs basic_clean; any failure fails the task (release). */
+/**
+ * Screens the input, then starts RunningHub or runs basic_clean; any failure fails the task (release).
+ * The trail's appends run beside the vendor calls (shared/tasks/events.ts) and are waited for
+ * before the task ends, so the end's events come after them.
+ */
 async function run(task: TaskRow, ports: CreatePorts): Promise<TaskSummary> {
   const isPose = task.type === 'model_pose12';
+  const trail = taskTrail(task);
+  // The input was inspected (exists, size, format) before the hold; a resumed task repeats nothing here.
+  trail.add({ kind: 'created' }, { kind: 'quota_held' }, { kind: 'input_checked' });
   try {
     await screenInput(task.input_key, ports);
+    trail.add({ kind: 'moderation', data: { result: 'pass' } });
     if (isPose) {
       await markStarted(task, await startRunningHub(ports, { id: task.id, inputKey: task.input_key, params: task.params, webhookToken: task.webhook_token }), ports);
+      trail.add({ kind: 'vendor_submitted' });
+      await trail.flush();
       return taskSummary(task);
     }
     const resultKey = await runBasicClean(task, ports);
-    if (await completeTask(task, [resultKey], 'create')) return taskSummary({ ...task, status: 'done' });
+    await trail.flush();
+    if (await completeTask(task, [resultKey], 'create')) {
+      await deliverTaskWebhook(task, ports);
+      return taskSummary({ ...task, status: 'done' });
+    }
   } catch (error) {
     const failure = error instanceof TaskFailure ? error : new TaskFailure(isPose ? 3003 : 3001, asError(error).message);
     if (error instanceof TaskFailure) logger.warn('task rejected', { taskId: task.id, errorCode: failure.code, detail: failure.detail });
     else logger.error('task creation failed unexpectedly', { taskId: task.id, error: asError(error) });
+    // Moderation decides before the garment check (screenInput): 2003 means it passed.
+    if (failure.code === 4001) trail.add({ kind: 'moderation', data: { result: 'reject' } });
+    if (failure.code === 2003) trail.add({ kind: 'moderation', data: { result: 'pass' } });
+    await trail.flush();
     // If this write fails too, the task stays processing and its deadline releases the quota.
-    if (await failTask(task, failure, 'create')) throw errorForCode(failure.code);
+    if (await failTask(task, failure, 'create')) {
+      await deliverTaskWebhook(task, ports);
+      throw errorForCode(failure.code);
+    }
   }
   // Someone else settled it first (the sweeper at the deadline): answer what it is now.
   const current = (await findTask(task.id)) ?? task;

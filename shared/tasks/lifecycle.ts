@@ -18,6 +18,7 @@ import { asError } from '../errors';
 import { logger } from '../logger';
 import { hold } from '../quota/ledger';
 import type { RunningHubOutcome } from '../vendors/runninghub';
+import { appendTaskEvents, recordTaskEnded, taskTrail } from './events';
 import { TaskFailure, type TaskErrorCode } from './failures';
 import { logTaskMetrics, taskDurationMs } from './metrics';
 import type { TaskPorts } from './ports';
@@ -35,6 +36,8 @@ import { copyFrames, POSE_FRAMES } from './runninghub';
  *
  * Honest answers after an ambiguous commit: a write whose acknowledgement was lost (the
  * connection broke after the statement was sent) is read back before anyone is told anything.
+ *
+ * The event trail (./events.ts) is appended after each change commits and never fails it.
  *
  * Bounded settlement: the creator's start lease, a finisher's lease and a sweeper's claim all end
  * within a sweeper period of the deadline, so an overdue task is settled by the second sweeper run
@@ -135,6 +138,7 @@ export interface Completion {
 export async function completeTask(task: TaskRow, resultKeys: readonly string[], by: Finisher, extra: Completion = {}): Promise<boolean> {
   const completed = await settle(task, 'done', () => markDone(task.id, task.user_id, resultKeys, extra.vendorCost ?? null));
   if (!completed) return false;
+  await recordTaskEnded(task, { status: 'done' });
   logger.info('task done', { taskId: task.id, results: resultKeys.length });
   logTaskMetrics({
     ...metricsOf(task),
@@ -155,6 +159,7 @@ export async function failTask(task: TaskRow, failure: TaskFailure, by: Finisher
   const columns = { code: failure.code, reason: failure.reason, detail: failure.detail };
   const failed = await settle(task, 'failed', () => markFailed(task.id, task.user_id, columns, options));
   if (!failed) return false;
+  await recordTaskEnded(task, { status: 'failed', code: failure.code });
   logger.info('task failed', { taskId: task.id, errorCode: failure.code, detail: failure.detail });
   logTaskMetrics({ ...metricsOf(task), outcome: 'failed', errorCode: failure.code, finishedBy: by });
   return true;
@@ -234,7 +239,11 @@ export async function advanceTask(task: TaskRow, by: Finisher, ports: TaskPorts)
 }
 
 async function applyVendorOutcome(task: TaskRow, outcome: RunningHubOutcome, by: Finisher, ports: TaskPorts, timeOut: (otherwise: Advance) => Promise<Advance>): Promise<Advance> {
-  if (outcome.state === 'pending') return timeOut('waiting');
+  if (outcome.state === 'pending') {
+    // What RunningHub says while it works (queued or running), once each (shared/tasks/events.ts).
+    if (outcome.phase) await appendTaskEvents(task, [{ kind: outcome.phase === 'queued' ? 'vendor_queued' : 'vendor_running' }]);
+    return timeOut('waiting');
+  }
   if (outcome.state === 'failed') {
     await failTask(task, new TaskFailure(3003, `runninghub: ${outcome.reason}`), by);
     return 'settled';
@@ -246,13 +255,17 @@ async function applyVendorOutcome(task: TaskRow, outcome: RunningHubOutcome, by:
   const interval = ports.settings.RUNNINGHUB_POLL_INTERVAL_SECONDS;
   if (!(await takeFinishLease(task.id, interval, FINISH_LEASE_SECONDS, LEASE_GRACE_AFTER_DEADLINE_SECONDS))) return 'busy';
   let keys: string[];
+  // One event per frame copied, in the order they land (n/12), appended while the copy goes on.
+  const trail = taskTrail(task);
   try {
-    keys = await copyFrames(ports, task.user_id, task.id, outcome.files.map((file) => file.url));
+    keys = await copyFrames(ports, task.user_id, task.id, outcome.files.map((file) => file.url), (copied) => trail.add({ kind: 'frames_copied', data: { copied, total: POSE_FRAMES } }));
   } catch (error) {
     logger.warn('copying frames failed', { taskId: task.id, error: asError(error).message });
     await reopenPoll(task.id, interval);
+    await trail.flush();
     return timeOut('unreachable');
   }
+  await trail.flush();
   await completeTask(task, keys, by, {
     ...(outcome.cost === undefined ? {} : { vendorCost: outcome.cost }),
     ...(outcome.runSeconds === undefined ? {} : { vendorRunSeconds: outcome.runSeconds }),

@@ -1,6 +1,7 @@
 import type { MediaPorts } from '../media/ports';
 import type { CloudInfinite } from '../vendors/ci';
 import type { RunningHubClient } from '../vendors/runninghub';
+import type { WebhookSender } from '../vendors/webhook-sender';
 
 /**
  * The vendor ports task code is handed by the composition root (shared/wiring/), built on first
@@ -8,6 +9,8 @@ import type { RunningHubClient } from '../vendors/runninghub';
  */
 export interface TaskPorts extends Pick<MediaPorts, 'settings' | 'tasks' | 'store'> {
   readonly runningHub: RunningHubClient;
+  /** Completion webhooks to users' callback URLs (shared/tasks/client-webhooks.ts). */
+  readonly webhookSender: WebhookSender;
 }
 
 /** Task creation also inspects and screens images with Cloud Infinite. */

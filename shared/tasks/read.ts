@@ -1,22 +1,44 @@
 import { assertSessionCurrent, type Session } from '../auth/session';
-import { findTask, findUserAndTask } from '../db/repositories/tasks';
+import { findUserTaskEvents } from '../db/repositories/task-events';
+import { findTaskAndEvents, findUserTaskAndEvents } from '../db/repositories/tasks';
 import { NotFoundError } from '../errors';
+import { deliverTaskWebhook } from './client-webhooks';
+import { taskEventView, taskTrailView, type TaskEventView } from './events';
 import { advanceTask } from './lifecycle';
 import type { TaskPorts } from './ports';
 import { isTaskId } from './schemas';
 import { resultUrls, taskView, type TaskView } from './view';
 
+/** GET /task/{taskId}: the contract's fields plus `progress` (0–100) and `logs` (the event trail, shared/tasks/events.ts). */
+export type TaskDetails = TaskView & ReturnType<typeof taskTrailView>;
+
 /**
  * GET /task/{taskId}: the caller's task only — another user's id, a malformed id and a missing
- * one all answer the same 404. One statement reads the caller's session columns and the task; a
- * processing task is then brought up to date by the lifecycle (shared/tasks/lifecycle.ts
- * advanceTask: a due vendor check, a timeout past the deadline, a stalled start).
+ * one all answer the same 404. One statement reads the caller's session columns, the task and its
+ * event trail; a processing task is then brought up to date by the lifecycle (shared/tasks/lifecycle.ts
+ * advanceTask: a due vendor check, a timeout past the deadline, a stalled start). A task this call
+ * ended is read back (one statement) and its completion webhook gets its first attempt.
  */
-export async function readTask(session: Session, taskId: string, ports: TaskPorts): Promise<TaskView> {
-  const found = await findUserAndTask(session.userId, isTaskId(taskId) ? taskId : '');
+export async function readTask(session: Session, taskId: string, ports: TaskPorts): Promise<TaskDetails> {
+  const found = await findUserTaskAndEvents(session.userId, isTaskId(taskId) ? taskId : '');
   assertSessionCurrent(found?.user, session);
   const task = found?.task;
   if (!task) throw new NotFoundError();
-  const settled = (await advanceTask(task, 'poll', ports)) === 'settled' && task.status === 'processing';
-  return taskView(settled ? ((await findTask(task.id)) ?? task) : task, resultUrls(ports));
+  let current = { task, events: found.events };
+  if (task.status === 'processing') {
+    const advance = await advanceTask(task, 'poll', ports);
+    // The check ended the task or told the trail what the vendor is doing: read both again. A
+    // throttled poll (`busy`) or an unreachable vendor changed nothing.
+    if (advance === 'settled' || advance === 'waiting') current = (await findTaskAndEvents(task.id)) ?? current;
+    if (advance === 'settled') await deliverTaskWebhook(current.task, ports);
+  }
+  return { ...taskView(current.task, resultUrls(ports)), ...taskTrailView(current.task.status, current.events) };
+}
+
+/** GET /task/events/{taskId}: the caller's task's trail, oldest first; others' and unknown ids answer 404. One statement. */
+export async function readTaskEvents(session: Session, taskId: string): Promise<{ taskId: string; events: TaskEventView[] }> {
+  const found = await findUserTaskEvents(session.userId, isTaskId(taskId) ? taskId : '');
+  assertSessionCurrent(found?.user, session);
+  if (!found?.found) throw new NotFoundError();
+  return { taskId, events: found.events.map(taskEventView) };
 }

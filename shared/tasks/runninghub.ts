@@ -54,12 +54,20 @@ export const FRAME_JPEG_RULE = 'imageMogr2/format/jpg';
  * time: RunningHub's URLs expire after 24 h, ours must not. RunningHub (ComfyUI) saves PNG, and
  * the contract promises JPEGs, so a frame that is not one already is uploaded with a Pic-Operations
  * rule that has Cloud Infinite convert it and persist the result under the same key (the result
- * replaces the original, 1045/33695); no image codec runs in our function.
+ * replaces the original, 1045/33695); no image codec runs in our function. `onCopied` hears the
+ * running count after each frame lands (the event trail's n/12).
  */
-export async function copyFrames(ports: Pick<TaskPorts, 'settings' | 'store'>, userId: string, taskId: string, urls: readonly string[]): Promise<string[]> {
+export async function copyFrames(
+  ports: Pick<TaskPorts, 'settings' | 'store'>,
+  userId: string,
+  taskId: string,
+  urls: readonly string[],
+  onCopied: (copied: number) => void = () => undefined,
+): Promise<string[]> {
   const { settings, store } = ports;
   const keys: string[] = new Array<string>(urls.length);
   let next = 0;
+  let copied = 0;
   const worker = async (): Promise<void> => {
     for (let index = next++; index < urls.length; index = next++) {
       const url = urls[index] ?? '';
@@ -79,6 +87,8 @@ export async function copyFrames(ports: Pick<TaskPorts, 'settings' | 'store'>, u
         if (format !== 'jpg' && format !== 'jpeg') throw new Error(`frame ${index + 1}: Cloud Infinite did not convert it to JPEG (answered ${format ?? 'no result'})`);
       }
       keys[index] = key;
+      copied += 1;
+      onCopied(copied);
     }
   };
   await Promise.all(Array.from({ length: Math.min(settings.TASK_COPY_CONCURRENCY, urls.length) }, worker));

@@ -8,15 +8,32 @@ export const categories = ['shoes', 'dress', 'hoodie', 'coat'] as const;
 
 const inputImageUrl = z.string({ error: 'inputImageUrl is required' }).check(z.minLength(1), z.maxLength(300));
 
+/** An absolute http(s) URL; whether it may be called is decided at delivery (shared/vendors/webhook-sender.ts). */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
+
+/** Extension: where the task's JSON is POSTed, signed, when it ends (README "Completion webhooks"). */
+const callbackUrl = z.optional(
+  z.string('callbackUrl must be a string').check(z.maxLength(2048, 'callbackUrl must be at most 2048 characters'), z.refine(isHttpUrl, 'callbackUrl must be an absolute http(s) URL without credentials')),
+);
+
 const basicCleanBody = z.object({
   type: z.literal('basic_clean'),
   inputImageUrl,
+  callbackUrl,
   params: z._default(z.object({ template: z._default(z.enum(templates, `template must be one of ${templates.join('/')}`), 'white_bg') }), { template: 'white_bg' as const }),
 });
 
 const modelPoseBody = z.object({
   type: z.literal('model_pose12'),
   inputImageUrl,
+  callbackUrl,
   params: z.object(
     {
       scene: z.enum(scenes, `scene must be one of ${scenes.join('/')}`),

@@ -1,6 +1,7 @@
 import { findTask, findTaskByWebhookToken, type TaskStatus } from '../db/repositories/tasks';
 import { NotFoundError } from '../errors';
 import { logger } from '../logger';
+import { deliverTaskWebhook } from './client-webhooks';
 import { advanceTask } from './lifecycle';
 import type { TaskPorts } from './ports';
 import { isWebhookToken } from './schemas';
@@ -26,5 +27,8 @@ export async function handleRunningHubCallback(token: string, body: Buffer, port
   if (task.vendor_task_id === null) return 'retry';
   const outcome = await advanceTask(task, 'webhook', ports);
   if (outcome === 'unreachable') return 'retry';
-  return (await findTask(task.id))?.status ?? task.status;
+  const current = (await findTask(task.id)) ?? task;
+  // This delivery ended the task: its owner's completion webhook gets its first attempt now.
+  if (outcome === 'settled') await deliverTaskWebhook(current, ports);
+  return current.status;
 }

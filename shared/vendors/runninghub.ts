@@ -18,7 +18,8 @@ export interface NodeInfo {
 }
 
 export type RunningHubOutcome =
-  | { readonly state: 'pending' }
+  /** `phase`: what RunningHub said (813 queued, 804 running; it reports no queue position or percentage); none when it did not say. */
+  | { readonly state: 'pending'; readonly phase?: 'queued' | 'running' }
   | { readonly state: 'failed'; readonly reason: string }
   | {
       readonly state: 'success';
@@ -40,7 +41,6 @@ interface Envelope {
   data?: unknown;
 }
 
-const pendingMessages = new Set(['APIKEY_TASK_IS_RUNNING', 'APIKEY_TASK_IS_QUEUED']);
 const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
 
 /** Reads `/outputs` (and the webhook's eventData, which has the same shape) into an outcome. */
@@ -48,7 +48,8 @@ export function parseOutputs(envelope: Envelope): RunningHubOutcome {
   const msg = text(envelope.msg);
   const code = Number(envelope.code);
   // RunningHub's own client matches these on msg: some answers carry code 0 with them.
-  if (pendingMessages.has(msg) || code === 804 || code === 813) return { state: 'pending' };
+  if (msg === 'APIKEY_TASK_IS_QUEUED' || code === 813) return { state: 'pending', phase: 'queued' };
+  if (msg === 'APIKEY_TASK_IS_RUNNING' || code === 804) return { state: 'pending', phase: 'running' };
   if (code === 805) {
     const failed = (envelope.data as { failedReason?: Record<string, unknown> } | null)?.failedReason ?? {};
     // Only the node and the message: tracebacks and inputs may hold URLs or keys.

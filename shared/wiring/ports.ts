@@ -3,6 +3,7 @@ import { resolveTaskSettings } from '../config/tasks';
 import type { TaskPorts } from '../tasks/ports';
 import { cosObjectStore, type CosOptions } from '../vendors/cos';
 import { runningHubClient } from '../vendors/runninghub';
+import { webhookSender } from '../vendors/webhook-sender';
 
 /**
  * The composition root of a function instance (shared/wiring/): the one place vendor clients are
@@ -52,5 +53,9 @@ export const taskPorts: TaskPorts = {
   },
   get runningHub() {
     return once('runningHub', () => runningHubClient({ baseUrl: taskPorts.tasks.runningHubBaseUrl, apiKey: config().RUNNINGHUB_API_KEY }));
+  },
+  /** In production only https URLs resolving to public addresses are called (shared/vendors/webhook-sender.ts). */
+  get webhookSender() {
+    return once('webhookSender', () => webhookSender({ publicOnly: config().APP_ENV === 'production' }));
   },
 };

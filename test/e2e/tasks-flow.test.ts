@@ -1,4 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as jpeg from 'jpeg-js';
+import { Webhook } from 'standardwebhooks';
 import { PNG } from 'pngjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jpegImage } from '../helpers/images';
@@ -134,6 +137,63 @@ describe('uploads and tasks on the local stack (npm run dev)', () => {
     // Assert
     expect(delivered.status).toBe(200);
     expect(read.json.data?.status).toBe('done');
+  });
+
+  it('shows a pose task’s trail (vendor progress, 12 frames in order) and POSTs one signed webhook to a local receiver', async () => {
+    // Arrange: a receiver on this machine (any URL is allowed locally) and a run that waits to be finished
+    const received: { headers: Record<string, string>; body: string }[] = [];
+    const receiver = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        received.push({ headers: request.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8') });
+        response.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const token = await loginAndBuy('13800138004');
+    const secret = String((await api(stack.api, 'GET', '/webhook/secret', { token })).json.data?.secret);
+    const { keys, key } = await upload(token);
+    await sandbox('/_sandbox/faults', { runninghub: 'hang' });
+
+    // Act: create, poll until RunningHub says it runs, finish the run, poll to the end
+    await api(stack.api, 'POST', '/task/create', { token, body: { type: 'model_pose12', inputImageUrl: key, params: { scene: 'studio', category: 'dress' }, callbackUrl } });
+    const kinds = async () => ((await api(stack.api, 'GET', `/task/events/${keys.taskId}`, { token })).json.data?.events as { kind: string }[]).map((event) => event.kind);
+    // Each GET /task/{id} is a poll (at most one RunningHub check per poll interval); the trail records what it heard.
+    for (;;) {
+      await api(stack.api, 'GET', `/task/${keys.taskId}`, { token });
+      if ((await kinds()).includes('vendor_running')) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const running = (await sandbox('/_sandbox/runninghub/tasks')).json.tasks as { taskId: string; outcome: string | null; nodeInfoList: unknown }[];
+    const vendorTask = running.find((task) => JSON.stringify(task.nodeInfoList).includes(keys.taskId));
+    await sandbox('/_sandbox/runninghub/finish', { taskId: vendorTask?.taskId, outcome: 'success' });
+    await sandbox('/_sandbox/faults', { runninghub: 'ok' });
+    const done = await waitForSettled(token, keys.taskId);
+    while (!(await kinds()).includes('webhook_delivered')) await new Promise((resolve) => setTimeout(resolve, 200));
+    receiver.close();
+
+    // Assert
+    expect(done.json.data).toMatchObject({ status: 'done', progress: 100 });
+    const trail = (await kinds()).filter((kind) => kind !== 'vendor_queued');
+    expect(trail).toEqual([
+      'created',
+      'quota_held',
+      'input_checked',
+      'moderation',
+      'vendor_submitted',
+      'vendor_running',
+      ...Array.from({ length: 12 }, () => 'frames_copied'),
+      'done',
+      'quota_confirmed',
+      'webhook_delivered',
+    ]);
+    expect(received).toHaveLength(1);
+    const delivery = received[0] as { headers: Record<string, string>; body: string };
+    const verified = new Webhook(secret).verify(delivery.body, delivery.headers) as Record<string, unknown>;
+    expect(verified).toMatchObject({ id: keys.taskId, status: 'done' });
+    expect(delivery.headers['webhook-id']).toBe(`msg_${keys.taskId}`);
   });
 
   it('fails a RunningHub run with 3003 and gives the quota back', async () => {

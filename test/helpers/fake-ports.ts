@@ -114,5 +114,12 @@ export interface FakeCreatePorts extends CreatePorts {
 
 export function fakeCreatePorts(overrides: Record<string, string> = {}): FakeCreatePorts {
   const settings = testSettings(overrides);
-  return { settings, tasks: resolveTaskSettings(settings), store: fakeObjectStore(), ci: fakeCloudInfinite(), runningHub: fakeRunningHub() };
+  return {
+    settings,
+    tasks: resolveTaskSettings(settings),
+    store: fakeObjectStore(),
+    ci: fakeCloudInfinite(),
+    runningHub: fakeRunningHub(),
+    webhookSender: { send: async () => ({ ok: false, error: 'no webhooks in unit tests' }) },
+  };
 }

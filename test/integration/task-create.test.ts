@@ -53,6 +53,9 @@ describe.each(platforms)('POST /task/create on $name', (platform) => {
       params: { template: 'white_bg' },
       createdAt: created.json.data?.createdAt,
       updatedAt: expect.stringMatching(/Z$/),
+      // Extensions (issue 10, the event trail): how far along it is and what happened, in Chinese.
+      progress: 100,
+      logs: expect.arrayContaining([expect.objectContaining({ kind: 'done', message: '任务完成' })]),
     });
     const resultUrls = read.json.data?.resultUrls as string[];
     expect(await downloadImage(resultUrls[0] ?? '')).toEqual({ format: 'jpeg', width: 96, height: 64 });

@@ -124,8 +124,8 @@ describe('upload keys and input keys', () => {
 
 describe('vendor answers', () => {
   it('reads RunningHub outputs: pending by msg, failure reason without traceback, 12 files as strings', () => {
-    expect(parseOutputs({ code: 0, msg: 'APIKEY_TASK_IS_QUEUED', data: null })).toEqual({ state: 'pending' });
-    expect(parseOutputs({ code: 804, msg: 'APIKEY_TASK_IS_RUNNING', data: null })).toEqual({ state: 'pending' });
+    expect(parseOutputs({ code: 0, msg: 'APIKEY_TASK_IS_QUEUED', data: null })).toEqual({ state: 'pending', phase: 'queued' });
+    expect(parseOutputs({ code: 804, msg: 'APIKEY_TASK_IS_RUNNING', data: null })).toEqual({ state: 'pending', phase: 'running' });
     expect(parseOutputs({ code: 0, msg: 'success', data: null })).toEqual({ state: 'pending' });
     expect(
       parseOutputs({ code: 805, msg: 'APIKEY_TASK_STATUS_ERROR', data: { failedReason: { node_id: '9', node_name: 'KSampler', exception_message: 'OOM', traceback: 'secret path' } } }),

@@ -1,5 +1,6 @@
 import type { PoolConnection } from 'mysql2/promise';
 import { execute, select, sqlFlag, type Queryable } from '../pool';
+import { eventsFromColumn, taskEventsColumnOf, type TaskEventRow } from './task-events';
 import { userColumnsOf, userFromJoined, type Role, type UserRow } from './users';
 
 /**
@@ -27,6 +28,8 @@ export interface TaskRow {
   vendor_task_id: string | null;
   vendor_cost: string | null;
   webhook_token: string | null;
+  /** The owner's completion webhook URL (migration 017), or null. */
+  callback_url: string | null;
   created_at: Date;
   updated_at: Date;
   /** Computed by the database (one clock for every instance): past deadline_at. */
@@ -57,6 +60,7 @@ const taskColumnList = [
   'vendor_task_id',
   'vendor_cost',
   'webhook_token',
+  'callback_url',
   'created_at',
   'updated_at',
 ];
@@ -98,6 +102,7 @@ function toTaskRow(raw: RawTaskRow): TaskRow {
     vendor_task_id: raw.vendor_task_id,
     vendor_cost: raw.vendor_cost,
     webhook_token: raw.webhook_token,
+    callback_url: raw.callback_url ?? null,
     created_at: raw.created_at,
     updated_at: raw.updated_at,
     overdue: sqlFlag(raw.overdue),
@@ -130,6 +135,25 @@ export async function findUserAndTask(userId: string, taskId: string): Promise<{
   return { user: userFromJoined(row), task: row.id === null ? undefined : toTaskRow(row as unknown as RawTaskRow) };
 }
 
+/** findUserAndTask plus the task's event trail (migration 016), still one statement: GET /task/{taskId}. */
+export async function findUserTaskAndEvents(userId: string, taskId: string): Promise<{ user: UserRow; task: TaskRow | undefined; events: TaskEventRow[] } | undefined> {
+  const [row] = await select<Record<string, unknown>>(
+    `SELECT ${userColumnsOf('u')}, ${taskColumnsOf('t')}, ${taskEventsColumnOf('t')} AS task_events
+       FROM users u LEFT JOIN tasks t ON t.id = ? AND t.user_id = u.id
+      WHERE u.id = ?`,
+    [taskId, userId],
+  );
+  if (!row) return undefined;
+  const task = row.id === null ? undefined : toTaskRow(row as unknown as RawTaskRow);
+  return { user: userFromJoined(row), task, events: task ? eventsFromColumn(row.task_events) : [] };
+}
+
+/** A task and its event trail in one statement (the read-back after a poll settled it, a webhook's payload). */
+export async function findTaskAndEvents(id: string, on?: Queryable): Promise<{ task: TaskRow; events: TaskEventRow[] } | undefined> {
+  const [row] = await select<Record<string, unknown>>(`SELECT ${taskColumns}, ${taskEventsColumnOf('tasks')} AS task_events FROM tasks WHERE id = ?`, [id], on);
+  return row && { task: toTaskRow(row as unknown as RawTaskRow), events: eventsFromColumn(row.task_events) };
+}
+
 export interface NewTask {
   id: string;
   userId: string;
@@ -138,6 +162,8 @@ export interface NewTask {
   params: Record<string, string>;
   vendor: TaskVendor;
   webhookToken: string | null;
+  /** The owner's completion webhook (POST /task/create `callbackUrl`), or null. */
+  callbackUrl?: string | null;
   deadlineSeconds: number;
   /** Set by the caller so the answer needs no re-read (the database's own clock decides deadlines). */
   createdAt: Date;
@@ -147,9 +173,22 @@ export interface NewTask {
 
 export async function insertTask(connection: PoolConnection, task: NewTask): Promise<void> {
   await execute(
-    `INSERT INTO tasks (id, user_id, type, status, input_key, params, vendor, webhook_token, deadline_at, next_poll_at, created_at, updated_at)
-     VALUES (?, ?, ?, 'processing', ?, ?, ?, ?, UTC_TIMESTAMP(3) + INTERVAL ? SECOND, UTC_TIMESTAMP(3) + INTERVAL ? SECOND, ?, ?)`,
-    [task.id, task.userId, task.type, task.inputKey, JSON.stringify(task.params), task.vendor, task.webhookToken, task.deadlineSeconds, task.startLeaseSeconds, task.createdAt, task.createdAt],
+    `INSERT INTO tasks (id, user_id, type, status, input_key, params, vendor, webhook_token, callback_url, deadline_at, next_poll_at, created_at, updated_at)
+     VALUES (?, ?, ?, 'processing', ?, ?, ?, ?, ?, UTC_TIMESTAMP(3) + INTERVAL ? SECOND, UTC_TIMESTAMP(3) + INTERVAL ? SECOND, ?, ?)`,
+    [
+      task.id,
+      task.userId,
+      task.type,
+      task.inputKey,
+      JSON.stringify(task.params),
+      task.vendor,
+      task.webhookToken,
+      task.callbackUrl ?? null,
+      task.deadlineSeconds,
+      task.startLeaseSeconds,
+      task.createdAt,
+      task.createdAt,
+    ],
     connection,
   );
 }
