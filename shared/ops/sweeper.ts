@@ -84,6 +84,8 @@ export interface SweepDependencies {
   readonly lastCheck: LastCheck;
   /** Pending orders past their validity, settled by asking the payment platform. */
   readonly orders?: SweepStep;
+  /** Refunds the platform has not confirmed yet, settled by asking it. */
+  readonly refunds?: SweepStep;
 }
 
 /** The sweeper's steps in the order they take turns: refunds first, then money, then housekeeping. */
@@ -92,6 +94,7 @@ export function sweepSteps(settings: SweepSettings, dependencies: SweepDependenc
   return [
     { name: 'tasks', batch: (deadline) => sweepOverdueTasksInParallel(settings.SWEEP_CONCURRENCY, batchSize, deadline, dependencies.lastCheck) },
     ...(dependencies.orders ? [dependencies.orders] : []),
+    ...(dependencies.refunds ? [dependencies.refunds] : []),
     { name: 'memberships', batch: () => expireLapsedMemberships(batchSize) },
     { name: 'purge', batch: () => purgeExpired(batchSize, settings.PURGE_AFTER_HOURS) },
   ];
