@@ -1,7 +1,10 @@
+import type { Context, ScheduledEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
+import awsScheduleFixture from '../fixtures/aws-schedule/event.json';
 import * as orderRefund from '../../functions/admin/order-refund';
 import * as paymentCallback from '../../functions/membership/payment-callback';
 import * as purchase from '../../functions/membership/purchase';
+import * as sweeper from '../../functions/ops/sweeper';
 import { sandboxOpenidForCode } from '../../infra/sandbox/wechat-oauth';
 import { issueToken } from '../../shared/auth/jwt';
 import { execute, select } from '../../shared/db/pool';
@@ -251,6 +254,42 @@ describe.each(platforms)('POST /admin/orders/{orderId}/refund on $name', (platfo
       expect(stateAfterRefusal?.status).toBe('paid');
       expect(retried.json.data?.status).toBe('refunded');
       expect(await refundEntries(userId)).toHaveLength(1);
+    });
+  });
+
+  describe('after the refund', () => {
+    it('the sweeper function (timer) finishes a refund the platform confirmed later, once, with two runs at once', async () => {
+      // Arrange
+      const admin = await makeAdmin();
+      const { userId, orderId } = await paidOrder(platform, 'alipay');
+      await setFaults({ alipay_refund: 'pending' });
+      await refund(platform, admin, orderId);
+      await completeSandboxRefunds(orderId);
+      await ageRefundRequest(orderId, 120);
+      const fire = (id: string) => sweeper.handler(structuredClone(awsScheduleFixture) as ScheduledEvent, { awsRequestId: id, getRemainingTimeInMillis: () => 50_000 } as Context);
+
+      // Act
+      await Promise.all([fire('refunds-a'), fire('refunds-b')]);
+
+      // Assert
+      expect((await orderState(orderId))?.status).toBe('refunded');
+      expect(await sandboxRefunds(orderId)).toHaveLength(1);
+      expect(await refundEntries(userId)).toEqual([{ kind: 'refund', reference: orderId, delta: -100 }]);
+    });
+
+    it('a payment notification delivered again after the refund neither pays the order again nor grants again', async () => {
+      // Arrange
+      const admin = await makeAdmin();
+      const { userId, orderId } = await paidOrder(platform, 'wx');
+      await refund(platform, admin, orderId);
+
+      // Act
+      const redelivered = await sandboxPay(orderId);
+
+      // Assert
+      expect(redelivered.status).toBe(204);
+      expect((await orderState(orderId))?.status).toBe('refunded');
+      expect((await ledgerEntries(userId)).map((entry) => entry.kind)).toEqual(['grant', 'refund']);
     });
   });
 
