@@ -147,7 +147,7 @@ const closedStates: ReadonlySet<string> = new Set(['CLOSED', 'REVOKED', 'PAYERRO
 
 /**
  * Trade states (§1.7): SUCCESS is paid; CLOSED/REVOKED/PAYERROR can no longer be paid, and REFUND
- * means the money went back (we never refund, so only a person in the merchant portal did that);
+ * means the money went back (a refund: ours, shared/payments/refunds.ts, or one made in the merchant portal);
  * NOTPAY/USERPAYING still wait.
  */
 export function wechatReport(transaction: WechatTransaction): PlatformReport {
