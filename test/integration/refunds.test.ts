@@ -85,6 +85,25 @@ async function spend(userId: string, units: number): Promise<void> {
 
 const refundEntries = async (userId: string) => (await ledgerEntries(userId)).filter((entry) => entry.kind === 'refund');
 
+describe('the ledger takes refund entries (migration 013, triggers of 009/010)', () => {
+  it('refuses a refund entry that would take the balance below zero, and a positive one', async () => {
+    // Arrange: a member with 100 quota from a paid order
+    const { user } = await createUser({ quota: 100 });
+    const post = (reference: string, delta: number) =>
+      execute("INSERT INTO quota_ledger (user_id, kind, reference, delta) VALUES (?, 'refund', ?, ?)", [user.id, reference, delta]);
+
+    // Act
+    const belowZero = post('order_refund_probe_1', -101).then(() => 'posted', (error: { errno?: number; sqlState?: string }) => error.errno ?? error.sqlState);
+    const positive = post('order_refund_probe_2', 5).then(() => 'posted', (error: { errno?: number; sqlState?: string }) => error.errno ?? error.sqlState);
+    const outcomes = [await belowZero, await positive];
+    const [after] = await select<{ quota_balance: number }>('SELECT quota_balance FROM users WHERE id = ?', [user.id]);
+
+    // Assert: both refused by a CHECK constraint (MariaDB 4025, MySQL 3819), nothing posted
+    expect(outcomes.map((outcome) => [4025, 3819].includes(outcome as number))).toEqual([true, true]);
+    expect(after?.quota_balance).toBe(100);
+  });
+});
+
 describe.each(platforms)('POST /admin/orders/{orderId}/refund on $name', (platform) => {
   describe.each(channels)('%s', (channel) => {
     it('refunds in full at the platform: order refunded, unused quota out, 30 days off, one ledger entry', async () => {
