@@ -9,8 +9,8 @@ import { taskPorts } from '../../shared/wiring/ports';
 /**
  * The timeout sweeper, every minute (EventBridge schedule on AWS, SCF timer trigger on Tencent):
  * overdue tasks get a last vendor check or fail with 3002 and their quota back; pending orders past
- * their validity are settled with the payment platform, and refunds it has not confirmed are asked about; lapsed memberships get their ledger expiry;
- * expired login codes and rate-limit rows are purged. What it does and why: shared/ops/sweeper.ts.
+ * their validity are settled with the payment platform, and refunds it has not confirmed are asked
+ * about; lapsed memberships get their ledger expiry; expired login codes and rate-limit rows are purged. What it does and why: shared/ops/sweeper.ts.
  */
 // Read at cold start, so a bad setting fails the function before its first run.
 const settings = config();

@@ -10,8 +10,8 @@ import { wechatReport } from '../vendors/wechat-pay';
  * POST /membership/payment-callback: one URL for both platforms (WeChat's notify_url may not carry
  * a query string), told apart by the request. WeChat's refund notifications (REFUND.SUCCESS,
  * REFUND.ABNORMAL, REFUND.CLOSED; the refund requests name this URL) come here too, told apart by
- * their signed event_type (shared/payments/refunds.ts settles them). Each platform gets the reply it is specified to
- * read (payments.md §1.5, §2.2):
+ * their signed event_type (shared/payments/refunds.ts settles them). Each platform gets the reply
+ * it is specified to read (payments.md §1.5, §2.2):
  *   WeChat: 204 with no body when handled; 4xx/5xx with {"code":"FAIL","message":…} otherwise,
  *           which makes WeChat deliver again later (15 times over about a day).
  *   Alipay: exactly `success` when handled; `fail` otherwise (Alipay re-sends anything else, about

@@ -6,8 +6,9 @@ import { NotMemberError, QuotaExhaustedError } from '../errors';
 /**
  * The quota ledger, modelled on two-phase transfers (reference/reliability.md §3.2): grant adds
  * quota, hold reserves 1 for a task, confirm settles it, release returns it, expire zeroes the
- * balance of a lapsed membership, refund takes a refunded order's unused quota back. Every entry is one INSERT that posts itself (the trigger
- * quota_ledger_post, migration 009, applies it to users.quota_balance in the same statement),
+ * balance of a lapsed membership, refund takes a refunded order's unused quota back. Every entry
+ * is one INSERT that posts itself (the trigger quota_ledger_post, migration 009, applies it to
+ * users.quota_balance in the same statement),
  * unique per (reference, kind). A task's confirm or release is written by the statement that ends
  * the task (shared/tasks/lifecycle.ts, trigger tasks_settle_hold), so it can never be forgotten or
  * doubled. This module decides the other entries.
