@@ -249,3 +249,25 @@ export class CaptchaRequiredError extends AppError {
     super(message, { details: [{ field: 'captchaTicket', message: reason === 'required' ? '请先完成人机验证' : '人机验证未通过,请重试' }] });
   }
 }
+
+/** A refund asked for an order that is not paid (pending or failed): nothing was taken, so nothing goes back. */
+export class OrderNotRefundableError extends AppError {
+  readonly code = 5003;
+  readonly status = 409;
+  constructor(message = '订单状态不允许退款') {
+    super(message);
+  }
+}
+
+/**
+ * The payment platform refused the refund, or could not be asked. The order says which: `paid` again
+ * after a refusal (support may try later), `refunding` when the outcome is unknown (the sweeper asks
+ * the platform and finishes it).
+ */
+export class RefundFailedError extends AppError {
+  readonly code = 5004;
+  readonly status = 502;
+  constructor(message = '退款失败,请稍后重试') {
+    super(message);
+  }
+}

@@ -4,6 +4,10 @@
  *                                                        opening it creates the trade (WAIT_BUYER_PAY)
  *   POST     /gateway.do  method=alipay.trade.query    → {"alipay_trade_query_response": {...}, "sign"}
  *   POST     /gateway.do  method=alipay.trade.close    → {"alipay_trade_close_response": {...}, "sign"}
+ *   POST     /gateway.do  method=alipay.trade.refund   → synchronous: fund_change Y for a new refund, N for a
+ *                                                        repeat of an out_request_no (one refund per number)
+ *   POST     /gateway.do  method=alipay.trade.fastpay.refund.query → refund_status REFUND_SUCCESS, or an
+ *                                                        empty answer while nothing was refunded
  * Every request must be signed by the sandbox application key over all parameters but `sign`;
  * every JSON answer is signed with the sandbox's Alipay key over the exact response member text.
  * As with the real wap pay, Alipay learns of an order only when its payUrl is opened, so
@@ -14,6 +18,9 @@
  *        carry no `sign`.
  *   `alipay_query: wrong-amount`  trade.query answers a genuinely signed total_amount of 0.01.
  *        (The query answer names no app_id or seller_id, so there is nothing else to get wrong.)
+ *   `alipay_refund: pending|fail|unreachable`  a new refund is recorded but unfinished and answered
+ *        40004 ACQ.SYSTEM_ERROR (until POST /_sandbox/pay/refunds/complete) / is refused 40004
+ *        ACQ.SELLER_BALANCE_NOT_ENOUGH / the connection is dropped unanswered (nothing recorded).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { headerValue } from './tencent-api';
@@ -21,6 +28,8 @@ import { SANDBOX_ALIPAY_APP_ID, SANDBOX_ALIPAY_SELLER_ID } from './payment-keys'
 import {
   alipayTime,
   paymentPlatforms,
+  refundedSoFar,
+  refundFaults,
   randomDigits,
   randomHex,
   rsaSign,
@@ -28,6 +37,8 @@ import {
   sandboxKeys,
   strangerPrivateKey,
   type AlipayTrade,
+  type PaymentPlatforms,
+  type PlatformRefund,
   type SignedNotification,
 } from './payment-platforms';
 import type { RequestContext, Router } from './router';
@@ -56,7 +67,9 @@ const answerSignatures: readonly AnswerSignature[] = ['ok', 'forged', 'unsigned'
 const messages: Record<string, string> = { '10000': 'Success', '20000': 'Service Currently Unavailable', '40002': 'Invalid Arguments', '40004': 'Business Failed' };
 
 export function registerAlipay({ router, state }: AlipayModuleContext): void {
-  const trades = paymentPlatforms(state).alipayTrades;
+  const platforms = paymentPlatforms(state);
+  const trades = platforms.alipayTrades;
+  state.defineFault('alipay_refund', { defaultValue: 'ok', values: refundFaults });
   state.defineFault('alipay', { defaultValue: 'ok', values: ['ok', 'fail'] });
   state.defineFault('alipay_signature', { defaultValue: 'ok', values: answerSignatures });
   state.defineFault('alipay_query', { defaultValue: 'ok', values: ['ok', 'wrong-amount'] });
@@ -73,6 +86,11 @@ export function registerAlipay({ router, state }: AlipayModuleContext): void {
       return;
     }
     const method = params.method ?? '';
+    // Unreachable: the connection drops before any answer, and nothing is refunded.
+    if (method === 'alipay.trade.refund' && state.fault('alipay_refund') === 'unreachable') {
+      req.socket.destroy();
+      return;
+    }
     const member = method === '' ? 'error_response' : `${method.replace(/\./g, '_')}_response`;
     try {
       verifyAppSignature(params);
@@ -92,6 +110,12 @@ export function registerAlipay({ router, state }: AlipayModuleContext): void {
         }
         case 'alipay.trade.close':
           sendAnswer(res, member, closeTrade(trades, bizContent));
+          return;
+        case 'alipay.trade.refund':
+          sendAnswer(res, member, refundTrade(platforms, bizContent, state.fault('alipay_refund')));
+          return;
+        case 'alipay.trade.fastpay.refund.query':
+          sendAnswer(res, member, queryRefund(platforms, bizContent));
           return;
         default:
           throw new AlipayError('40002', 'isv.invalid-method', `不存在的方法名: ${method}`);
@@ -233,6 +257,97 @@ function closeTrade(trades: Map<string, AlipayTrade>, biz: Record<string, unknow
   if (trade.status !== 'WAIT_BUYER_PAY') throw new AlipayError('40004', 'ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
   trade.status = 'TRADE_CLOSED';
   return { code: '10000', msg: 'Success', out_trade_no: trade.outTradeNo, trade_no: trade.tradeNo };
+}
+
+function yuanOf(fen: number): string {
+  return `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+}
+
+function fenOf(yuan: string): number | undefined {
+  return /^(0|[1-9]\d{0,8})(\.\d{1,2})?$/.test(yuan) ? Math.round(Number(yuan) * 100) : undefined;
+}
+
+/**
+ * alipay.trade.refund: the trade must be paid; refund_amount at most what is left. out_request_no
+ * (default: out_trade_no, as Alipay's) names the refund: the same number again answers the refund
+ * it made with fund_change N (another amount: ACQ.REFUND_AMT_NOT_EQUAL_TOTAL). A full refund closes the trade.
+ */
+function refundTrade(platforms: PaymentPlatforms, biz: Record<string, unknown>, fault: string): Record<string, string> {
+  const outTradeNo = bizString(biz, 'out_trade_no');
+  const trade = platforms.alipayTrades.get(outTradeNo);
+  if (!trade) throw new AlipayError('40004', 'ACQ.TRADE_NOT_EXIST', '交易不存在');
+  const refundFen = fenOf(bizString(biz, 'refund_amount'));
+  if (refundFen === undefined || refundFen < 1) throw new AlipayError('40002', 'isv.invalid-parameter', 'refund_amount 不合法');
+  const outRequestNo = typeof biz.out_request_no === 'string' && biz.out_request_no !== '' ? biz.out_request_no : outTradeNo;
+  if (outRequestNo.length > 64) throw new AlipayError('40002', 'isv.invalid-parameter', 'out_request_no 过长');
+  const totalFen = fenOf(trade.totalAmount) ?? 0;
+  const answer = (refund: PlatformRefund, fundChange: 'Y' | 'N'): Record<string, string> => ({
+    code: '10000',
+    msg: 'Success',
+    buyer_logon_id: 'sbx***@sandbox.alipay',
+    buyer_user_id: trade.buyerId,
+    fund_change: fundChange,
+    gmt_refund_pay: alipayTime(refund.successTime ?? new Date()),
+    out_trade_no: trade.outTradeNo,
+    refund_fee: yuanOf(refundedSoFar(platforms, 'alipay', outTradeNo)),
+    send_back_fee: yuanOf(refund.refundFen),
+    trade_no: trade.tradeNo,
+  });
+  const existing = platforms.refunds.get(`alipay:${outRequestNo}`);
+  if (existing) {
+    if (existing.outTradeNo !== outTradeNo || existing.refundFen !== refundFen) throw new AlipayError('40004', 'ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额与同一退款请求号的金额不一致');
+    if (existing.status === 'PROCESSING') throw new AlipayError('40004', 'ACQ.SYSTEM_ERROR', '系统错误');
+    return answer(existing, 'N');
+  }
+  if (trade.status !== 'TRADE_SUCCESS' && trade.status !== 'TRADE_FINISHED') throw new AlipayError('40004', 'ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
+  if (refundFen > totalFen - refundedSoFar(platforms, 'alipay', outTradeNo)) throw new AlipayError('40004', 'ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额超限');
+  if (fault === 'fail') throw new AlipayError('40004', 'ACQ.SELLER_BALANCE_NOT_ENOUGH', '卖家余额不足');
+  const now = new Date();
+  const refund: PlatformRefund = {
+    channel: 'alipay',
+    outTradeNo,
+    outRefundNo: outRequestNo,
+    refundId: outRequestNo,
+    refundFen,
+    totalFen,
+    reason: typeof biz.refund_reason === 'string' ? biz.refund_reason : '',
+    notifyUrl: null,
+    status: fault === 'pending' ? 'PROCESSING' : 'SUCCESS',
+    createdAt: now,
+    successTime: fault === 'pending' ? null : now,
+    eventId: null,
+  };
+  platforms.refunds.set(`alipay:${outRequestNo}`, refund);
+  // Accepted but not finished: the merchant is told to ask again with the same out_request_no.
+  if (refund.status === 'PROCESSING') throw new AlipayError('40004', 'ACQ.SYSTEM_ERROR', '系统错误');
+  closeIfFullyRefunded(platforms, trade);
+  return answer(refund, 'Y');
+}
+
+/** A trade refunded in full is closed (TRADE_CLOSED), as Alipay does. */
+export function closeIfFullyRefunded(platforms: PaymentPlatforms, trade: AlipayTrade): void {
+  if (refundedSoFar(platforms, 'alipay', trade.outTradeNo) >= (fenOf(trade.totalAmount) ?? 0)) trade.status = 'TRADE_CLOSED';
+}
+
+/** alipay.trade.fastpay.refund.query: REFUND_SUCCESS with the amounts, or an empty answer while nothing was refunded. */
+function queryRefund(platforms: PaymentPlatforms, biz: Record<string, unknown>): Record<string, string> {
+  const outTradeNo = bizString(biz, 'out_trade_no');
+  const trade = platforms.alipayTrades.get(outTradeNo);
+  if (!trade) throw new AlipayError('40004', 'ACQ.TRADE_NOT_EXIST', '交易不存在');
+  const outRequestNo = bizString(biz, 'out_request_no');
+  const refund = platforms.refunds.get(`alipay:${outRequestNo}`);
+  if (!refund || refund.outTradeNo !== outTradeNo || refund.status !== 'SUCCESS') return { code: '10000', msg: 'Success', out_trade_no: outTradeNo, trade_no: trade.tradeNo };
+  return {
+    code: '10000',
+    msg: 'Success',
+    gmt_refund_pay: alipayTime(refund.successTime ?? new Date()),
+    out_request_no: outRequestNo,
+    out_trade_no: outTradeNo,
+    refund_amount: yuanOf(refund.refundFen),
+    refund_status: 'REFUND_SUCCESS',
+    total_amount: trade.totalAmount,
+    trade_no: trade.tradeNo,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,12 +9,19 @@
  *        builds the signed notification without sending it ({url, method, headers, body}), with
  *        WeChat transaction fields / timestamp or Alipay parameters overridden before signing.
  *   GET  /_sandbox/pay/trades/{orderId}   what the platform holds for an order.
+ *   GET  /_sandbox/pay/refunds/{orderId}  the refunds the platform made for an order ({refunds: […]}; one
+ *        per refund number however often it was asked).
+ *   POST /_sandbox/pay/refunds/complete {"orderId", "status"?}   ends the order's PROCESSING refunds
+ *        (SUCCESS by default, or CLOSED / ABNORMAL); WeChat then notifies the refund's notify_url
+ *        (unless `notify: drop`), answering {refunds, notified: [API reply status…]}.
+ *   POST /_sandbox/pay/refund-notification {"orderId", "refund"?}   builds the WeChat REFUND.* notification
+ *        of the order's refund without sending it, with decrypted fields overridden before signing.
  */
-import { alipayNotification, closeAlipayTradeIfDue, markAlipayTradePaid } from './alipay';
-import { deliver, paymentPlatforms, type AlipayTrade, type PaymentPlatforms, type SignedNotification, type WechatTrade } from './payment-platforms';
+import { alipayNotification, closeAlipayTradeIfDue, closeIfFullyRefunded, markAlipayTradePaid } from './alipay';
+import { deliver, paymentPlatforms, refundsOf, type AlipayTrade, type PaymentPlatforms, type PlatformRefund, type SignedNotification, type WechatTrade } from './payment-platforms';
 import { HttpError, type Router, sendJson } from './router';
 import type { SandboxState } from './state';
-import { expireIfDue, markWechatTradePaid, transactionOf, wechatNotification } from './wechat-pay';
+import { expireIfDue, markWechatTradePaid, transactionOf, wechatNotification, wechatRefundNotification } from './wechat-pay';
 
 export interface PayControlModuleContext {
   readonly router: Router;
@@ -98,6 +105,53 @@ export function registerPayControl({ router, state, options }: PayControlModuleC
   router.add('POST', '/_sandbox/pay/notification', (_req, res, ctx) => {
     const options = objectBody(ctx.json());
     sendJson(res, 200, notificationFor(platforms, findTrade(platforms, options.orderId), options));
+  });
+
+  const refundView = (refund: PlatformRefund): Record<string, unknown> => ({
+    channel: refund.channel,
+    outTradeNo: refund.outTradeNo,
+    outRefundNo: refund.outRefundNo,
+    refundId: refund.refundId,
+    status: refund.status,
+    refundFen: refund.refundFen,
+    totalFen: refund.totalFen,
+    reason: refund.reason,
+  });
+
+  router.add('GET', '/_sandbox/pay/refunds/*', (_req, res, ctx) => {
+    const orderId = decodeURIComponent(ctx.url.pathname.slice('/_sandbox/pay/refunds/'.length));
+    sendJson(res, 200, { refunds: refundsOf(platforms, orderId).map(refundView) });
+  });
+
+  router.add('POST', '/_sandbox/pay/refunds/complete', async (_req, res, ctx) => {
+    const body = objectBody(ctx.json());
+    const found = findTrade(platforms, body.orderId);
+    const status = body.status ?? 'SUCCESS';
+    if (status !== 'SUCCESS' && status !== 'CLOSED' && status !== 'ABNORMAL') throw new HttpError(400, 'status must be SUCCESS, CLOSED or ABNORMAL');
+    const processing = refundsOf(platforms, found.trade.outTradeNo).filter((refund) => refund.status === 'PROCESSING');
+    const notified: number[] = [];
+    for (const refund of processing) {
+      refund.status = status;
+      if (status === 'SUCCESS') refund.successTime = new Date();
+      if (found.channel === 'alipay') closeIfFullyRefunded(platforms, found.trade);
+      if (refund.channel === 'wx' && refund.notifyUrl && state.fault('notify') !== 'drop') {
+        try {
+          notified.push((await deliver(wechatRefundNotification(refund, refund.notifyUrl))).status);
+        } catch (error) {
+          throw new HttpError(502, `the refund notification to ${refund.notifyUrl} failed: ${(error as Error).message}`);
+        }
+      }
+    }
+    sendJson(res, 200, { refunds: processing.map(refundView), notified });
+  });
+
+  router.add('POST', '/_sandbox/pay/refund-notification', (_req, res, ctx) => {
+    const body = objectBody(ctx.json());
+    const found = findTrade(platforms, body.orderId);
+    const refund = refundsOf(platforms, found.trade.outTradeNo).find((candidate) => candidate.channel === 'wx');
+    if (!refund) throw new HttpError(404, `WeChat Pay holds no refund of order ${found.trade.outTradeNo}`);
+    const url = refund.notifyUrl ?? notifyUrlOf(platforms, found);
+    sendJson(res, 200, wechatRefundNotification(refund, url, body.refund === undefined ? {} : { refund: objectBody(body.refund) }));
   });
 
   router.add('GET', '/_sandbox/pay/trades/*', (_req, res, ctx) => {

@@ -52,9 +52,34 @@ export interface AlipayTrade {
   notifyId: string | null;
 }
 
+/**
+ * One refund as the platform holds it: one per (channel, refund number), so a repeated request with
+ * the same out_refund_no / out_request_no answers this refund instead of refunding again.
+ */
+export interface PlatformRefund {
+  readonly channel: 'wx' | 'alipay';
+  readonly outTradeNo: string;
+  /** WeChat out_refund_no / Alipay out_request_no. */
+  readonly outRefundNo: string;
+  /** WeChat refund_id (Alipay has none of its own). */
+  readonly refundId: string;
+  readonly refundFen: number;
+  readonly totalFen: number;
+  readonly reason: string;
+  /** WeChat: where REFUND.* notifications go (the request's notify_url). */
+  readonly notifyUrl: string | null;
+  status: 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+  readonly createdAt: Date;
+  successTime: Date | null;
+  /** Notification id, stable across re-deliveries of the same event. */
+  eventId: string | null;
+}
+
 export interface PaymentPlatforms {
   readonly wechatTrades: Map<string, WechatTrade>;
   readonly alipayTrades: Map<string, AlipayTrade>;
+  /** Refunds of both platforms, keyed `channel:refundNo`. */
+  readonly refunds: Map<string, PlatformRefund>;
   /** Base URL of the API, for notifications whose order named no notify_url. */
   apiBaseUrl: string | undefined;
 }
@@ -65,10 +90,11 @@ const platformsByState = new WeakMap<SandboxState, PaymentPlatforms>();
 export function paymentPlatforms(state: SandboxState): PaymentPlatforms {
   let platforms = platformsByState.get(state);
   if (!platforms) {
-    const created: PaymentPlatforms = { wechatTrades: new Map(), alipayTrades: new Map(), apiBaseUrl: undefined };
+    const created: PaymentPlatforms = { wechatTrades: new Map(), alipayTrades: new Map(), refunds: new Map(), apiBaseUrl: undefined };
     state.onReset(() => {
       created.wechatTrades.clear();
       created.alipayTrades.clear();
+      created.refunds.clear();
     });
     platformsByState.set(state, created);
     platforms = created;
@@ -185,4 +211,21 @@ export async function deliver(notification: SignedNotification): Promise<Deliver
     signal: AbortSignal.timeout(10_000),
   });
   return { status: response.status, contentType: response.headers.get('content-type'), body: await response.text() };
+}
+
+/** Both refund APIs' faults: `pending` accepts and leaves it PROCESSING (finished by POST
+ * /_sandbox/pay/refunds/complete), `fail` refuses it (no refund recorded), `unreachable` drops the
+ * connection without answering (the refund is not made). */
+export const refundFaults = ['ok', 'pending', 'fail', 'unreachable'] as const;
+
+/** The refunds the platform holds for one order, oldest first. */
+export function refundsOf(platforms: PaymentPlatforms, outTradeNo: string): PlatformRefund[] {
+  return [...platforms.refunds.values()].filter((refund) => refund.outTradeNo === outTradeNo).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+}
+
+/** What has already gone back of a trade (refunds that succeeded or are on their way). */
+export function refundedSoFar(platforms: PaymentPlatforms, channel: PlatformRefund['channel'], outTradeNo: string): number {
+  return refundsOf(platforms, outTradeNo)
+    .filter((refund) => refund.channel === channel && (refund.status === 'SUCCESS' || refund.status === 'PROCESSING'))
+    .reduce((sum, refund) => sum + refund.refundFen, 0);
 }

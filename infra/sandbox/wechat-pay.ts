@@ -4,6 +4,11 @@
  *   POST /v3/pay/transactions/h5               → {h5_url}  (a sandbox page: /_sandbox/wechat/h5-pay)
  *   GET  /v3/pay/transactions/out-trade-no/{n}?mchid=…   → the transaction
  *   POST /v3/pay/transactions/out-trade-no/{n}/close     → 204
+ *   POST /v3/refund/domestic/refunds           → the refund (one per out_refund_no: a repeat answers it)
+ *   GET  /v3/refund/domestic/refunds/{out_refund_no}     → the refund, or 404 RESOURCE_NOT_EXISTS
+ * A refund that succeeds sends its signed, encrypted REFUND.SUCCESS notification to the request's
+ * notify_url before the answer (fault `notify: drop` keeps it; POST /_sandbox/pay/refund-notification
+ * builds it for a test to deliver later).
  * Every request must carry a valid WECHATPAY2-SHA256-RSA2048 Authorization from the sandbox
  * merchant (mchid, certificate serial, 5-minute timestamp, signature over the exact request);
  * every answer is signed with the sandbox's WeChat Pay key (Wechatpay-* headers).
@@ -15,6 +20,9 @@
  *        order query answers a genuinely signed transaction with that field altered (amount.total 1,
  *        another appid or mchid, currency USD), or 404 ORDER_NOT_EXIST for a trade it holds, or
  *        404 NOT_FOUND (a path nobody serves, as a misrouted proxy would answer).
+ *   `wxpay_refund: pending|fail|unreachable`  a new refund stays PROCESSING (until
+ *        POST /_sandbox/pay/refunds/complete) / is refused 403 NOT_ENOUGH / the connection is dropped
+ *        unanswered (nothing recorded).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { headerValue } from './tencent-api';
@@ -28,7 +36,10 @@ import {
 import {
   aesGcmEncrypt,
   canonicalJson,
+  deliver,
   paymentPlatforms,
+  refundedSoFar,
+  refundFaults,
   randomAlphanumeric,
   randomDigits,
   randomHex,
@@ -38,6 +49,8 @@ import {
   sandboxOpenid,
   strangerPrivateKey,
   wechatTime,
+  type PaymentPlatforms,
+  type PlatformRefund,
   type SignedNotification,
   type WechatTrade,
 } from './payment-platforms';
@@ -58,6 +71,7 @@ const queryFaults = ['ok', 'wrong-amount', 'wrong-appid', 'wrong-mchid', 'wrong-
 const FOREIGN_APP_ID = 'wx00000000000000ff';
 const FOREIGN_MCH_ID = '1900000999';
 const ORDER_PREFIX = '/v3/pay/transactions/out-trade-no/';
+const REFUNDS_PATH = '/v3/refund/domestic/refunds';
 
 /** An answer WeChat gives as `{code, message}` with an HTTP status. */
 class WechatPayError extends Error {
@@ -71,10 +85,12 @@ class WechatPayError extends Error {
 }
 
 export function registerWechatPay({ router, state }: WechatPayModuleContext): void {
-  const trades = paymentPlatforms(state).wechatTrades;
+  const platforms = paymentPlatforms(state);
+  const trades = platforms.wechatTrades;
   state.defineFault('wxpay', { defaultValue: 'ok', values: ['ok', 'fail'] });
   state.defineFault('wxpay_signature', { defaultValue: 'ok', values: answerSignatures });
   state.defineFault('wxpay_query', { defaultValue: 'ok', values: queryFaults });
+  state.defineFault('wxpay_refund', { defaultValue: 'ok', values: refundFaults });
   const signatureMode = (): AnswerSignature => answerSignatures.find((mode) => mode === state.fault('wxpay_signature')) ?? 'ok';
 
   const handle =
@@ -130,6 +146,40 @@ export function registerWechatPay({ router, state }: WechatPayModuleContext): vo
       if (trade.state === 'SUCCESS') throw new WechatPayError(400, 'ORDER_PAID', '订单已支付');
       trade.state = 'CLOSED';
       return { status: 204 };
+    }),
+  );
+
+  router.add('POST', REFUNDS_PATH, async (req, res, ctx) => {
+    // Unreachable: the connection drops before any answer, and nothing is refunded.
+    if (state.fault('wxpay_refund') === 'unreachable') {
+      req.socket.destroy();
+      return;
+    }
+    let placed: { refund: PlatformRefund; isNew: boolean };
+    try {
+      verifyMerchantSignature(req, ctx, Date.now());
+      placed = placeRefund(platforms, trades, parseBody(ctx), state.fault('wxpay_refund'));
+    } catch (error) {
+      if (!(error instanceof WechatPayError)) throw error;
+      sendSigned(res, error.status, { code: error.code, message: error.message }, signatureMode());
+      return;
+    }
+    const { refund, isNew } = placed;
+    // A refund that succeeded at once is notified before the answer goes out (WeChat promises no order between the two).
+    if (isNew && refund.status === 'SUCCESS' && refund.notifyUrl && state.fault('notify') !== 'drop') {
+      await deliver(wechatRefundNotification(refund, refund.notifyUrl)).catch(() => undefined);
+    }
+    sendSigned(res, 200, refundOf(refund), signatureMode());
+  });
+
+  router.add(
+    'GET',
+    `${REFUNDS_PATH}/*`,
+    handle((_req, ctx) => {
+      const outRefundNo = decodeURIComponent(ctx.url.pathname.slice(REFUNDS_PATH.length + 1));
+      const refund = platforms.refunds.get(`wx:${outRefundNo}`);
+      if (!refund) throw new WechatPayError(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
+      return { status: 200, body: refundOf(refund) };
     }),
   );
 
@@ -233,6 +283,54 @@ function placeTrade(trades: Map<string, WechatTrade>, tradeType: WechatTrade['tr
   };
   trades.set(outTradeNo, trade);
   return trade;
+}
+
+/**
+ * A refund request (payments.md §1, WeChat's 申请退款): the trade must be paid, amount.total its total,
+ * amount.refund at most what is left. The same out_refund_no again answers the refund it made (with
+ * a different amount: INVALID_REQUEST); a new one is refused under `fail`, PROCESSING under `pending`.
+ */
+function placeRefund(platforms: PaymentPlatforms, trades: Map<string, WechatTrade>, body: Record<string, unknown>, fault: string): { refund: PlatformRefund; isNew: boolean } {
+  const outTradeNo = requiredString(body, 'out_trade_no');
+  const outRefundNo = requiredString(body, 'out_refund_no', (value) => /^[0-9A-Za-z_\-|*@]{1,64}$/.test(value));
+  const reasonValue = field(body, 'reason');
+  if (reasonValue !== undefined && (typeof reasonValue !== 'string' || [...reasonValue].length > 80)) throw new WechatPayError(400, 'PARAM_ERROR', 'reason 不能超过 80 个字符');
+  const notifyValue = field(body, 'notify_url');
+  if (notifyValue !== undefined && (typeof notifyValue !== 'string' || !/^https?:\/\/[^?#]+$/.test(notifyValue))) throw new WechatPayError(400, 'PARAM_ERROR', 'notify_url 格式错误');
+  const amount = field(body, 'amount');
+  const refundFen = field(amount, 'refund');
+  const totalFen = field(amount, 'total');
+  if (typeof refundFen !== 'number' || !Number.isInteger(refundFen) || refundFen < 1) throw new WechatPayError(400, 'PARAM_ERROR', '退款金额必须为大于0的整数(分)');
+  if (typeof totalFen !== 'number' || !Number.isInteger(totalFen)) throw new WechatPayError(400, 'PARAM_ERROR', '原订单金额必须为整数(分)');
+  if (field(amount, 'currency') !== 'CNY') throw new WechatPayError(400, 'PARAM_ERROR', '币种只支持 CNY');
+  const trade = trades.get(outTradeNo);
+  if (!trade) throw new WechatPayError(404, 'RESOURCE_NOT_EXISTS', '订单不存在');
+  const existing = platforms.refunds.get(`wx:${outRefundNo}`);
+  if (existing) {
+    if (existing.outTradeNo !== outTradeNo || existing.refundFen !== refundFen) throw new WechatPayError(400, 'INVALID_REQUEST', '同一退款单号的请求参数不一致');
+    return { refund: existing, isNew: false };
+  }
+  if (trade.state !== 'SUCCESS') throw new WechatPayError(400, 'INVALID_REQUEST', '订单未支付,不能退款');
+  if (totalFen !== trade.total) throw new WechatPayError(400, 'PARAM_ERROR', '订单金额与原订单不符');
+  if (refundFen > trade.total - refundedSoFar(platforms, 'wx', outTradeNo)) throw new WechatPayError(400, 'INVALID_REQUEST', '申请退款金额超过订单可退金额');
+  if (fault === 'fail') throw new WechatPayError(403, 'NOT_ENOUGH', '基本账户余额不足,请充值后重新发起');
+  const now = new Date();
+  const refund: PlatformRefund = {
+    channel: 'wx',
+    outTradeNo,
+    outRefundNo,
+    refundId: `50${randomDigits(27)}`,
+    refundFen,
+    totalFen,
+    reason: typeof reasonValue === 'string' ? reasonValue : '',
+    notifyUrl: typeof notifyValue === 'string' ? notifyValue : null,
+    status: fault === 'pending' ? 'PROCESSING' : 'SUCCESS',
+    createdAt: now,
+    successTime: fault === 'pending' ? null : now,
+    eventId: null,
+  };
+  platforms.refunds.set(`wx:${outRefundNo}`, refund);
+  return { refund, isNew: true };
 }
 
 function compactTime(date: Date): string {
@@ -356,6 +454,80 @@ export function wechatNotification(trade: WechatTrade, notifyUrl: string, overri
     headers['wechatpay-signature'] = rsaSign(`${overrides.timestamp}\n${headers['wechatpay-nonce'] ?? ''}\n${body}\n`, sandboxKeys.wechatPlatformPrivate);
   }
   return { url: notifyUrl, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body };
+}
+
+/** The refund document of the refund answer and the refund query. */
+export function refundOf(refund: PlatformRefund, transactionId = `4200${randomDigits(24)}`): Record<string, unknown> {
+  return {
+    refund_id: refund.refundId,
+    out_refund_no: refund.outRefundNo,
+    transaction_id: transactionId,
+    out_trade_no: refund.outTradeNo,
+    channel: 'ORIGINAL',
+    user_received_account: '支付用户零钱',
+    ...(refund.successTime ? { success_time: wechatTime(refund.successTime) } : {}),
+    create_time: wechatTime(refund.createdAt),
+    status: refund.status,
+    funds_account: 'AVAILABLE',
+    amount: {
+      total: refund.totalFen,
+      refund: refund.refundFen,
+      payer_total: refund.totalFen,
+      payer_refund: refund.refundFen,
+      settlement_refund: refund.refundFen,
+      settlement_total: refund.totalFen,
+      discount_refund: 0,
+      currency: 'CNY',
+      refund_fee: 0,
+    },
+    promotion_detail: [],
+  };
+}
+
+const refundEvents: Record<PlatformRefund['status'], { eventType: string; summary: string }> = {
+  SUCCESS: { eventType: 'REFUND.SUCCESS', summary: '退款成功' },
+  ABNORMAL: { eventType: 'REFUND.ABNORMAL', summary: '退款异常' },
+  CLOSED: { eventType: 'REFUND.CLOSED', summary: '退款关闭' },
+  PROCESSING: { eventType: 'REFUND.SUCCESS', summary: '退款成功' },
+};
+
+/**
+ * The REFUND.* notification WeChat sends when a refund ends (SUCCESS, ABNORMAL or CLOSED; a
+ * PROCESSING refund is notified as if it had succeeded, for tests that ask for it): the refund
+ * encrypted with the APIv3 key (associated_data `refund`), the whole body signed with the WeChat Pay key.
+ */
+export function wechatRefundNotification(refund: PlatformRefund, notifyUrl: string, overrides: { readonly refund?: Record<string, unknown> } = {}): SignedNotification {
+  refund.eventId ??= `EV-${randomHex(16)}`;
+  const event = refundEvents[refund.status];
+  const status = refund.status === 'PROCESSING' ? 'SUCCESS' : refund.status;
+  const document = {
+    mchid: SANDBOX_WECHAT_MCH_ID,
+    out_trade_no: refund.outTradeNo,
+    transaction_id: `4200${randomDigits(24)}`,
+    out_refund_no: refund.outRefundNo,
+    refund_id: refund.refundId,
+    refund_status: status,
+    ...(status === 'SUCCESS' ? { success_time: wechatTime(refund.successTime ?? new Date()) } : {}),
+    user_received_account: '支付用户零钱',
+    amount: { total: refund.totalFen, refund: refund.refundFen, payer_total: refund.totalFen, payer_refund: refund.refundFen },
+    ...overrides.refund,
+  };
+  const nonce = randomAlphanumeric(12);
+  const body = JSON.stringify({
+    id: refund.eventId,
+    create_time: wechatTime(new Date()),
+    resource_type: 'encrypt-resource',
+    event_type: event.eventType,
+    summary: event.summary,
+    resource: {
+      original_type: 'refund',
+      algorithm: 'AEAD_AES_256_GCM',
+      ciphertext: aesGcmEncrypt(JSON.stringify(document), SANDBOX_WECHAT_APIV3_KEY, nonce, 'refund'),
+      associated_data: 'refund',
+      nonce,
+    },
+  });
+  return { url: notifyUrl, method: 'POST', headers: { 'content-type': 'application/json', ...signedHeaders(body) }, body };
 }
 
 // ---------------------------------------------------------------------------------------------

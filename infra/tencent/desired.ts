@@ -205,16 +205,18 @@ export function functionEnvironment(env: Readonly<Record<string, string | undefi
   return result;
 }
 
-/** `/task/{taskId}` under `/api` → `/api/task/*`; SCF path matches allow `*` only as the last segment. */
+/**
+ * `/task/{taskId}` under `/api` → `/api/task/*`; SCF path matches allow `*` only as the last segment,
+ * so a parameter before the end cuts the path there: `/admin/orders/{orderId}/refund` →
+ * `/api/admin/orders/*` (the `*` takes the rest, as the `/*` catch-all does). The function still
+ * matches the whole path against its template and answers 404 otherwise (shared/http/middleware.ts);
+ * two functions under one such prefix are refused by domainEndpoints.
+ */
 export function pathMatchOf(basePath: string, route: Pick<HttpRoute, 'path' | 'name'>): string {
   const segments = route.path.split('/').filter(Boolean);
-  const last = segments.length - 1;
-  const converted = segments.map((segment, index) => {
-    if (!segment.startsWith('{')) return segment;
-    if (index !== last) throw new Error(`route ${route.name} (${route.path}): an SCF custom-domain path can only end with a wildcard`);
-    return '*';
-  });
-  return `${basePath}/${converted.join('/')}`;
+  const firstParameter = segments.findIndex((segment) => segment.startsWith('{'));
+  const fixed = firstParameter < 0 ? segments : [...segments.slice(0, firstParameter), '*'];
+  return `${basePath}/${fixed.join('/')}`;
 }
 
 /**

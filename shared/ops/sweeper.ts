@@ -86,6 +86,8 @@ export interface SweepDependencies {
   readonly orders?: SweepStep;
   /** Completion webhooks due for another attempt (shared/ops/webhooks.ts). */
   readonly webhooks?: SweepStep;
+  /** Refunds the platform has not confirmed yet, settled by asking it. */
+  readonly refunds?: SweepStep;
 }
 
 /** The sweeper's steps in the order they take turns: refunds first, then money, then housekeeping. */
@@ -94,6 +96,7 @@ export function sweepSteps(settings: SweepSettings, dependencies: SweepDependenc
   return [
     { name: 'tasks', batch: (deadline) => sweepOverdueTasksInParallel(settings.SWEEP_CONCURRENCY, batchSize, deadline, dependencies.lastCheck) },
     ...(dependencies.orders ? [dependencies.orders] : []),
+    ...(dependencies.refunds ? [dependencies.refunds] : []),
     { name: 'memberships', batch: () => expireLapsedMemberships(batchSize) },
     { name: 'purge', batch: () => purgeExpired(batchSize, settings.PURGE_AFTER_HOURS) },
     ...(dependencies.webhooks ? [dependencies.webhooks] : []),

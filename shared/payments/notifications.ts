@@ -1,14 +1,17 @@
 import { asError, ServiceBusyError } from '../errors';
 import { logger } from '../logger';
 import type { PaymentPorts } from './ports';
+import { settleRefundReport } from './refunds';
 import { securityEvent, settleReport, type Settlement } from './settlement';
 import type { Channel } from '../vendors/payment-types';
 import { wechatReport } from '../vendors/wechat-pay';
 
 /**
  * POST /membership/payment-callback: one URL for both platforms (WeChat's notify_url may not carry
- * a query string), told apart by the request. Each platform gets the reply it is specified to
- * read (payments.md §1.5, §2.2):
+ * a query string), told apart by the request. WeChat's refund notifications (REFUND.SUCCESS,
+ * REFUND.ABNORMAL, REFUND.CLOSED; the refund requests name this URL) come here too, told apart by
+ * their signed event_type (shared/payments/refunds.ts settles them). Each platform gets the reply
+ * it is specified to read (payments.md §1.5, §2.2):
  *   WeChat: 204 with no body when handled; 4xx/5xx with {"code":"FAIL","message":…} otherwise,
  *           which makes WeChat deliver again later (15 times over about a day).
  *   Alipay: exactly `success` when handled; `fail` otherwise (Alipay re-sends anything else, about
@@ -126,6 +129,12 @@ async function handleWechat(notification: IncomingNotification, ports: PaymentPo
         return wechatAck;
       case 'transaction':
         return wechatReplyFor(await settleReport(wechatReport(reading.transaction), 'notification', ports));
+      case 'refund':
+        // Every settlement of a verified refund notification is final (refunded, a duplicate, still
+        // processing, failed, or a mismatch logged as a security event): acknowledged. A database
+        // failure throws and is answered 500 below, so WeChat delivers it again.
+        await settleRefundReport(reading.refund, 'notification', ports);
+        return wechatAck;
     }
   } catch (error) {
     logger.error('wechat pay notification failed', { error: asError(error) });

@@ -20,14 +20,11 @@ export interface OrderView {
   readonly payMethod: string;
   /** In fen, as `price` in GET /membership/status. */
   readonly amount: number;
-  /** `pending`, `paid` or `failed` (and `refunded`, once refunds exist). */
+  /** `pending`, `paid`, `failed`, `refunding` (support asked the platform) or `refunded`. */
   readonly status: string;
   readonly createdAt: string;
   readonly paidAt: string | null;
-  /**
-   * When the order was refunded. Always null here: the orders table has no refund time yet; the
-   * refunds migration adds the column, and this field is filled from it.
-   */
+  /** When the platform confirmed the order's refund (POST /admin/orders/{orderId}/refund); null until then. */
   readonly refundedAt: string | null;
 }
 
@@ -40,7 +37,7 @@ export function toOrderView(row: OrderListRow): OrderView {
     status: row.status,
     createdAt: row.created_at.toISOString(),
     paidAt: row.paid_at ? row.paid_at.toISOString() : null,
-    refundedAt: null,
+    refundedAt: row.refunded_at ? row.refunded_at.toISOString() : null,
   };
 }
 

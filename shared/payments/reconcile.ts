@@ -71,7 +71,8 @@ async function settleFromPlatform(order: OrderRow, report: PlatformReport, ports
 export async function reconcileOrder(orderId: string, ports: PaymentPorts): Promise<ReconcileOutcome> {
   const order = await findOrder(orderId);
   if (!order) return 'unknown-order';
-  if (order.status === 'paid') return 'already-paid';
+  // Paid, or paid and being refunded / refunded: the platform's payment is settled already.
+  if (order.status === 'paid' || order.status === 'refunding' || order.status === 'refunded') return 'already-paid';
   const report = await queryPlatform(order, ports);
   const settled = await settleFromPlatform(order, report, ports);
   if (settled) return settled;

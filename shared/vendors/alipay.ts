@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { vendorSignal } from '../deadline';
 import { fenToYuan, yuanToFen } from './payment-money';
 import { toAlipayTime } from './payment-time';
-import { PlatformError, type PlatformOrderRequest, type PlatformReport } from './payment-types';
+import { PlatformError, type PlatformOrderRequest, type PlatformRefundReport, type PlatformRefundRequest, type PlatformReport } from './payment-types';
 
 /**
  * Alipay (classic gateway, RSA2) with node:crypto and fetch (why no SDK:
@@ -136,6 +136,13 @@ const answerNodeSchema = z.object({
   total_amount: z.optional(z.string()),
   trade_no: z.optional(z.string()),
   out_trade_no: z.optional(z.string()),
+  // alipay.trade.refund: fund_change Y when this call moved money; refund_fee is the trade's total refunded.
+  fund_change: z.optional(z.string()),
+  refund_fee: z.optional(z.string()),
+  // alipay.trade.fastpay.refund.query: refund_status REFUND_SUCCESS once refunded (absent otherwise).
+  out_request_no: z.optional(z.string()),
+  refund_amount: z.optional(z.string()),
+  refund_status: z.optional(z.string()),
 });
 type AnswerNode = z.infer<typeof answerNodeSchema>;
 
@@ -162,6 +169,15 @@ export interface Alipay {
   queryOrder(outTradeNo: string): Promise<PlatformReport>;
   /** 'refused' when Alipay will not close it (typically paid meanwhile): query again. */
   closeOrder(outTradeNo: string): Promise<'closed' | 'not-found' | 'refused'>;
+  /**
+   * alipay.trade.refund, answered synchronously. fund_change N (a repeat of an out_request_no that
+   * already refunded, or nothing moved) is confirmed with a refund query. ACQ.SYSTEM_ERROR leaves the
+   * outcome unknown (`processing`: ask again with the same out_request_no); another business refusal
+   * is `failed`; a transport failure throws.
+   */
+  refund(request: PlatformRefundRequest): Promise<PlatformRefundReport>;
+  /** alipay.trade.fastpay.refund.query: succeeded once REFUND_SUCCESS; an empty answer is `not-found` (not refunded). */
+  queryRefund(outTradeNo: string, outRefundNo: string): Promise<PlatformRefundReport>;
   /** Verifies a notification body; never throws on bad input. */
   readNotification(body: Buffer): AlipayNotificationReading;
   readonly appId: string;
@@ -214,6 +230,19 @@ export function createAlipay(settings: AlipaySettings): Alipay {
     return node.data;
   }
 
+  async function queryRefund(outTradeNo: string, outRefundNo: string): Promise<PlatformRefundReport> {
+    const node = await call('alipay.trade.fastpay.refund.query', { out_trade_no: outTradeNo, out_request_no: outRefundNo });
+    const base = { channel: 'alipay', outTradeNo, outRefundNo, platformRefundNo: null, merchantId: null } as const;
+    if (node.code !== '10000') {
+      const subCode = node.sub_code ?? node.code;
+      if (subCode === 'ACQ.TRADE_NOT_EXIST') return { ...base, state: 'not-found', platformState: subCode, refundFen: null };
+      throw new PlatformError('alipay', subCode, `Alipay refund query failed: ${subCode}`);
+    }
+    if (node.out_request_no !== undefined && node.out_request_no !== outRefundNo) throw new PlatformError('alipay', 'WRONG_REFUND', 'Alipay answered about another refund');
+    if (node.refund_status !== 'REFUND_SUCCESS') return { ...base, state: 'not-found', platformState: node.refund_status ?? 'EMPTY', refundFen: null };
+    return { ...base, state: 'succeeded', platformState: node.refund_status, refundFen: node.refund_amount === undefined ? null : (yuanToFen(node.refund_amount) ?? -1) };
+  }
+
   return {
     appId: settings.appId,
     sellerId: settings.sellerId,
@@ -264,6 +293,36 @@ export function createAlipay(settings: AlipaySettings): Alipay {
       if (node.sub_code === 'ACQ.TRADE_STATUS_ERROR') return 'refused';
       throw new PlatformError('alipay', node.sub_code ?? node.code, `Alipay trade close failed: ${node.sub_code ?? node.code}`);
     },
+
+    async refund(request) {
+      const node = await call('alipay.trade.refund', {
+        out_trade_no: request.outTradeNo,
+        refund_amount: fenToYuan(request.refundFen),
+        out_request_no: request.outRefundNo,
+        refund_reason: request.reason,
+      });
+      const report = (state: PlatformRefundReport['state'], platformState: string, refundFen: number | null): PlatformRefundReport => ({
+        channel: 'alipay',
+        outTradeNo: request.outTradeNo,
+        outRefundNo: request.outRefundNo,
+        state,
+        platformState,
+        platformRefundNo: null,
+        refundFen,
+        merchantId: null,
+      });
+      if (node.code !== '10000') {
+        const subCode = node.sub_code ?? node.code;
+        if (subCode === 'ACQ.SYSTEM_ERROR' || node.code === '20000') return report('processing', subCode, null);
+        if (node.code === '40004') return report('failed', subCode, null);
+        throw new PlatformError('alipay', subCode, `Alipay trade refund failed: ${subCode}`);
+      }
+      if (node.out_trade_no !== request.outTradeNo) throw new PlatformError('alipay', 'WRONG_ORDER', 'Alipay answered about another order');
+      if (node.fund_change !== 'Y') return queryRefund(request.outTradeNo, request.outRefundNo);
+      return report('succeeded', 'fund_change=Y', node.refund_fee === undefined ? null : (yuanToFen(node.refund_fee) ?? -1));
+    },
+
+    queryRefund,
 
     readNotification(body) {
       const params = parseFormParams(body);

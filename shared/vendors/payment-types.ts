@@ -32,6 +32,41 @@ export interface PlatformReport {
   readonly merchantId: string | null;
 }
 
+/** A full refund of one order; a repeat with the same outRefundNo is the same refund at the platform. */
+export interface PlatformRefundRequest {
+  readonly outTradeNo: string;
+  /** WeChat out_refund_no / Alipay out_request_no (≤ 64 characters). */
+  readonly outRefundNo: string;
+  readonly refundFen: number;
+  readonly totalFen: number;
+  /** Shown to the buyer (WeChat: ≤ 80 characters). */
+  readonly reason: string;
+}
+
+/**
+ * What a platform verifiably said about one refund (its answer to the refund request, a refund
+ * query answer or, for WeChat, a REFUND.* notification).
+ */
+export interface PlatformRefundReport {
+  readonly channel: Channel;
+  readonly outTradeNo: string;
+  readonly outRefundNo: string;
+  /**
+   * succeeded: the money went back; processing: accepted, not finished (or the outcome is not known
+   * yet); failed: the platform will not finish it (WeChat CLOSED/ABNORMAL) or refused the request;
+   * not-found: the platform holds no such refund.
+   */
+  readonly state: 'succeeded' | 'processing' | 'failed' | 'not-found';
+  /** The platform's own word (SUCCESS, PROCESSING, REFUND_SUCCESS, NOT_ENOUGH, …), for logs. */
+  readonly platformState: string;
+  /** WeChat refund_id, once the platform has one. */
+  readonly platformRefundNo: string | null;
+  /** The refunded amount the platform names (Alipay: refund_fee / refund_amount), null when it names none. */
+  readonly refundFen: number | null;
+  /** WeChat mchid (notifications only); null elsewhere. */
+  readonly merchantId: string | null;
+}
+
 /** The parameters the browser needs to pay, exactly as POST /membership/purchase returns them. */
 export type PayParams =
   | { readonly appId: string; readonly timeStamp: string; readonly nonceStr: string; readonly package: string; readonly signType: 'RSA'; readonly paySign: string }

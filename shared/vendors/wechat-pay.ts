@@ -2,7 +2,7 @@ import { createDecipheriv, randomBytes, sign, verify, type KeyObject } from 'nod
 import * as z from 'zod/mini';
 import { vendorSignal } from '../deadline';
 import { toWechatTime, unixSeconds } from './payment-time';
-import { PlatformError, type PayParams, type PlatformOrderRequest, type PlatformReport } from './payment-types';
+import { PlatformError, type PayParams, type PlatformOrderRequest, type PlatformRefundReport, type PlatformRefundRequest, type PlatformReport } from './payment-types';
 
 /**
  * WeChat Pay API v3 with node:crypto and fetch (why no SDK: docs/decisions/0003-payment-libraries.md).
@@ -147,7 +147,7 @@ const closedStates: ReadonlySet<string> = new Set(['CLOSED', 'REVOKED', 'PAYERRO
 
 /**
  * Trade states (§1.7): SUCCESS is paid; CLOSED/REVOKED/PAYERROR can no longer be paid, and REFUND
- * means the money went back (we never refund, so only a person in the merchant portal did that);
+ * means the money went back (a refund: ours, shared/payments/refunds.ts, or one made in the merchant portal);
  * NOTPAY/USERPAYING still wait.
  */
 export function wechatReport(transaction: WechatTransaction): PlatformReport {
@@ -165,8 +165,39 @@ export function wechatReport(transaction: WechatTransaction): PlatformReport {
   };
 }
 
+/** A refund as the refund answer, the refund query and the decrypted REFUND.* notification carry it. */
+const refundSchema = z.object({
+  mchid: z.optional(z.string()),
+  out_trade_no: z.string(),
+  out_refund_no: z.string(),
+  refund_id: z.optional(z.string()),
+  /** `status` in answers and queries, `refund_status` in notifications. */
+  status: z.optional(z.string()),
+  refund_status: z.optional(z.string()),
+  amount: z.optional(z.object({ total: z.optional(z.number()), refund: z.optional(z.number()), currency: z.optional(z.string()) })),
+});
+export type WechatRefund = z.infer<typeof refundSchema>;
+
+/** Refund states: SUCCESS refunded; PROCESSING still going; CLOSED and ABNORMAL will not finish by themselves. */
+export function wechatRefundReport(refund: WechatRefund): PlatformRefundReport {
+  const status = refund.status ?? refund.refund_status ?? '';
+  return {
+    channel: 'wx',
+    outTradeNo: refund.out_trade_no,
+    outRefundNo: refund.out_refund_no,
+    state: status === 'SUCCESS' ? 'succeeded' : status === 'PROCESSING' ? 'processing' : 'failed',
+    platformState: status,
+    platformRefundNo: refund.refund_id ?? null,
+    refundFen: refund.amount?.refund ?? null,
+    merchantId: refund.mchid ?? null,
+  };
+}
+
+const refundEventTypes: ReadonlySet<string> = new Set(['REFUND.SUCCESS', 'REFUND.ABNORMAL', 'REFUND.CLOSED']);
+
 export type NotificationReading =
   | { readonly kind: 'transaction'; readonly transaction: WechatTransaction; readonly eventId: string }
+  | { readonly kind: 'refund'; readonly refund: PlatformRefundReport; readonly eventId: string }
   | { readonly kind: 'ignored'; readonly eventType: string; readonly eventId: string }
   | { readonly kind: 'rejected'; readonly reason: SignatureRejection | 'malformed' | 'undecryptable' };
 
@@ -202,7 +233,15 @@ export interface WechatPay {
   queryOrder(outTradeNo: string): Promise<PlatformReport>;
   /** Closes an unpaid order; 'already-paid' when WeChat says it was paid meanwhile. */
   closeOrder(outTradeNo: string): Promise<'closed' | 'already-paid'>;
-  /** Verifies, then decrypts a notification; never throws on bad input. */
+  /**
+   * POST /v3/refund/domestic/refunds (a full refund of a paid order). A repeat with the same
+   * out_refund_no answers the same refund. A verified business refusal (NOT_ENOUGH, …) is a `failed`
+   * report; anything unverified or unexpected throws (the refund may or may not exist: ask again).
+   */
+  refund(request: PlatformRefundRequest): Promise<PlatformRefundReport>;
+  /** GET /v3/refund/domestic/refunds/{out_refund_no}; 'not-found' when WeChat holds no such refund. */
+  queryRefund(outTradeNo: string, outRefundNo: string): Promise<PlatformRefundReport>;
+  /** Verifies, then decrypts a notification (payments and refunds); never throws on bad input. */
   readNotification(headers: Readonly<Record<string, string>>, body: Buffer, nowSeconds?: number): NotificationReading;
   readonly appId: string;
   readonly mchId: string;
@@ -328,6 +367,41 @@ export function createWechatPay(settings: WechatPaySettings): WechatPay {
       throw error;
     },
 
+    async refund(request) {
+      const answer = await call('POST', '/v3/refund/domestic/refunds', {
+        out_trade_no: request.outTradeNo,
+        out_refund_no: request.outRefundNo,
+        reason: request.reason,
+        notify_url: settings.notifyUrl,
+        amount: { refund: request.refundFen, total: request.totalFen, currency: 'CNY' },
+      });
+      const parsed = z.safeParse(refundSchema, answer.json);
+      if (answer.status === 200 && parsed.success) {
+        if (parsed.data.out_refund_no !== request.outRefundNo) throw new PlatformError('wx', 'WRONG_REFUND', 'WeChat Pay answered about another refund', answer.status);
+        return wechatRefundReport(parsed.data);
+      }
+      const error = failure(answer.status, answer.json, 'refund');
+      // Only WeChat's own signed 4xx refusal says the refund was not made; a 5xx or an unsigned answer leaves it unknown.
+      if (answer.status >= 400 && answer.status < 500 && answer.verified && error.code !== 'FREQUENCY_LIMITED' && error.code !== 'SYSTEM_ERROR') {
+        return { channel: 'wx', outTradeNo: request.outTradeNo, outRefundNo: request.outRefundNo, state: 'failed', platformState: error.code, platformRefundNo: null, refundFen: null, merchantId: null };
+      }
+      throw error;
+    },
+
+    async queryRefund(outTradeNo, outRefundNo) {
+      const answer = await call('GET', `/v3/refund/domestic/refunds/${encodeURIComponent(outRefundNo)}`);
+      if (answer.status === 404) {
+        if (!answer.verified) throw new PlatformError('wx', 'RESPONSE_SIGNATURE', 'WeChat Pay "not found" answer failed verification', answer.status);
+        const error = failure(answer.status, answer.json, 'refund query');
+        if (error.code !== 'RESOURCE_NOT_EXISTS') throw error;
+        return { channel: 'wx', outTradeNo, outRefundNo, state: 'not-found', platformState: error.code, platformRefundNo: null, refundFen: null, merchantId: null };
+      }
+      const parsed = z.safeParse(refundSchema, answer.json);
+      if (answer.status !== 200 || !parsed.success) throw failure(answer.status, answer.json, 'refund query');
+      if (parsed.data.out_refund_no !== outRefundNo) throw new PlatformError('wx', 'WRONG_REFUND', 'WeChat Pay answered about another refund', answer.status);
+      return wechatRefundReport(parsed.data);
+    },
+
     readNotification(headers, body, nowSeconds = unixSeconds()) {
       const check = verifyWechatSignature(
         { timestamp: headers['wechatpay-timestamp'], nonce: headers['wechatpay-nonce'], signature: headers['wechatpay-signature'], serial: headers['wechatpay-serial'] },
@@ -339,13 +413,19 @@ export function createWechatPay(settings: WechatPaySettings): WechatPay {
       const notification = z.safeParse(notificationSchema, parseJson(body.toString('utf8')));
       if (!notification.success) return { kind: 'rejected', reason: 'malformed' };
       const { id, event_type: eventType, resource } = notification.data;
-      if (eventType !== 'TRANSACTION.SUCCESS') return { kind: 'ignored', eventType, eventId: id };
+      const isRefund = refundEventTypes.has(eventType);
+      if (eventType !== 'TRANSACTION.SUCCESS' && !isRefund) return { kind: 'ignored', eventType, eventId: id };
       if (resource.algorithm !== 'AEAD_AES_256_GCM') return { kind: 'rejected', reason: 'malformed' };
       let plaintext: string;
       try {
         plaintext = decryptResource({ ciphertext: resource.ciphertext, nonce: resource.nonce, associatedData: resource.associated_data ?? '' }, settings.apiV3Key);
       } catch {
         return { kind: 'rejected', reason: 'undecryptable' };
+      }
+      if (isRefund) {
+        const refund = z.safeParse(refundSchema, parseJson(plaintext));
+        if (!refund.success) return { kind: 'rejected', reason: 'malformed' };
+        return { kind: 'refund', refund: wechatRefundReport(refund.data), eventId: id };
       }
       const transaction = z.safeParse(transactionSchema, parseJson(plaintext));
       if (!transaction.success) return { kind: 'rejected', reason: 'malformed' };

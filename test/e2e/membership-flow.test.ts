@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, stackLedgerProblems, startStack, type RunningStack } from '../helpers/stack';
 
@@ -85,5 +86,39 @@ describe('buying a membership on the local stack (npm run dev)', () => {
 
     // Assert
     expect(status.json.data).toMatchObject({ isMember: true, quota_remaining: 100, expireDays: 30 });
+  });
+
+  it('support refunds a WeChat order: refunded once at the platform, quota and days taken back', async () => {
+    // Arrange: a buyer who paid with WeChat, and an admin made with `npm run admin -- grant --token`
+    const login = async (phone: string): Promise<string> => {
+      await api(stack.api, 'POST', '/auth/send-code', { body: { phone } });
+      const { code } = JSON.parse((await sandbox('GET', `/_sandbox/sms/latest?phone=${phone}`)).text) as { code: string };
+      return String((await api(stack.api, 'POST', '/auth/login', { body: { phone, code } })).json.data?.token);
+    };
+    const buyer = await login('13900139002');
+    await login('13900139003');
+    const granted = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', 'grant', '13900139003', '--token'], {
+      encoding: 'utf8',
+      env: { ...process.env, APP_ENV: 'local', DATABASE_URL: stack.databaseUrl, LOG_LEVEL: 'SILENT' },
+      timeout: 60_000,
+    });
+    const adminToken = granted.stdout.trim();
+    const openid = await api(stack.api, 'GET', '/auth/wechat/openid?code=e2e-refund', { token: buyer });
+    const wx = await api(stack.api, 'POST', '/membership/purchase', { token: buyer, body: { channel: 'wx', openid: openid.json.data?.openid } });
+    const orderId = String(wx.json.data?.orderId);
+    await sandbox('POST', '/_sandbox/pay', { orderId });
+
+    // Act: asked twice, as a support tool retrying would
+    const first = await api(stack.api, 'POST', `/admin/orders/${orderId}/refund`, { token: adminToken, body: { reason: '用户申请退款' } });
+    const second = await api(stack.api, 'POST', `/admin/orders/${orderId}/refund`, { token: adminToken, body: { reason: '用户申请退款' } });
+    const status = await api(stack.api, 'GET', '/membership/status', { token: buyer });
+    const refunds = JSON.parse((await sandbox('GET', `/_sandbox/pay/refunds/${orderId}`)).text) as { refunds: unknown[] };
+
+    // Assert
+    expect(granted.status).toBe(0);
+    expect(first.json.data).toMatchObject({ orderId, status: 'refunded', channel: 'wx' });
+    expect(second.json.data).toMatchObject({ orderId, status: 'refunded' });
+    expect(refunds.refunds).toHaveLength(1);
+    expect(status.json.data).toMatchObject({ isMember: false, quota_remaining: 0, expireDays: 0 });
   });
 });

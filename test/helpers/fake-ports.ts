@@ -1,8 +1,10 @@
 import { loadConfig, type Config } from '../../shared/config';
 import { resolveTaskSettings } from '../../shared/config/tasks';
+import type { PaymentPorts } from '../../shared/payments/ports';
 import type { CreatePorts } from '../../shared/tasks/ports';
 import type { CloudInfinite, ImageInfo, ImageLabel, ModerationResult } from '../../shared/vendors/ci';
 import type { ObjectStore, ProcessedObject } from '../../shared/vendors/cos';
+import type { PlatformRefundReport } from '../../shared/vendors/payment-types';
 import type { NodeInfo, RunningHubClient, RunningHubOutcome } from '../../shared/vendors/runninghub';
 
 /**
@@ -122,4 +124,59 @@ export function fakeCreatePorts(overrides: Record<string, string> = {}): FakeCre
     runningHub: fakeRunningHub(),
     webhookSender: { send: async () => ({ ok: false, error: 'no webhooks in unit tests' }) },
   };
+}
+
+export interface FakePaymentPorts extends PaymentPorts {
+  /** Answers of wechatPay.refund / alipay.refund and of their refund queries. */
+  refundAnswer: Answer<PlatformRefundReport>;
+  queryRefundAnswer: Answer<PlatformRefundReport>;
+  readonly refundCalls: string[];
+}
+
+/** Payment platforms for unit tests of the refund rules: every other call throws. */
+export function fakePaymentPorts(): FakePaymentPorts {
+  const unused = async (): Promise<never> => {
+    throw new Error('not called in these tests');
+  };
+  const refundCalls: string[] = [];
+  const fake: FakePaymentPorts = {
+    refundAnswer: new Error('no refund answer set'),
+    queryRefundAnswer: new Error('no refund query answer set'),
+    refundCalls,
+    wechatPay: {
+      appId: 'wx-app',
+      mchId: 'mch-1',
+      createJsapiOrder: unused,
+      createH5Order: unused,
+      queryOrder: unused,
+      closeOrder: unused,
+      async refund(request) {
+        refundCalls.push(`wx refund ${request.outRefundNo}`);
+        return answer(fake.refundAnswer);
+      },
+      async queryRefund(_outTradeNo, outRefundNo) {
+        refundCalls.push(`wx query ${outRefundNo}`);
+        return answer(fake.queryRefundAnswer);
+      },
+      readNotification: () => ({ kind: 'rejected', reason: 'malformed' }),
+    },
+    alipay: {
+      appId: 'ali-app',
+      sellerId: 'seller-1',
+      wapPayUrl: () => 'https://alipay.invalid/',
+      queryOrder: unused,
+      closeOrder: unused,
+      async refund(request) {
+        refundCalls.push(`alipay refund ${request.outRefundNo}`);
+        return answer(fake.refundAnswer);
+      },
+      async queryRefund(_outTradeNo, outRefundNo) {
+        refundCalls.push(`alipay query ${outRefundNo}`);
+        return answer(fake.queryRefundAnswer);
+      },
+      readNotification: () => ({ kind: 'rejected', reason: 'malformed' }),
+    },
+    wechatOAuth: { openidForCode: unused },
+  };
+  return fake;
 }

@@ -121,3 +121,40 @@ export async function seedPaidOrder(userId: string, order: Omit<SeedOrder, 'stat
   await creditOrder({ id, user_id: userId, quota: order.quota, membership_days: order.days }, null);
   return id;
 }
+
+export interface SandboxRefund {
+  channel: 'wx' | 'alipay';
+  outTradeNo: string;
+  outRefundNo: string;
+  refundId: string;
+  status: 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+  refundFen: number;
+  totalFen: number;
+  reason: string;
+}
+
+/** The refunds the platform made for an order (one per refund number, however often it was asked). */
+export async function sandboxRefunds(orderId: string): Promise<SandboxRefund[]> {
+  const response = await fetch(`${sandboxUrl()}/_sandbox/pay/refunds/${orderId}`);
+  if (!response.ok) throw new Error(`sandbox refused the refund list of ${orderId}: ${response.status}`);
+  return ((await response.json()) as { refunds: SandboxRefund[] }).refunds;
+}
+
+/** Ends the order's PROCESSING refunds at the platform (WeChat then notifies unless `notify: drop`). */
+export async function completeSandboxRefunds(orderId: string, status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' = 'SUCCESS'): Promise<{ refunds: SandboxRefund[]; notified: number[] }> {
+  const response = await fetch(`${sandboxUrl()}/_sandbox/pay/refunds/complete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderId, status }) });
+  if (!response.ok) throw new Error(`sandbox refused to complete the refunds of ${orderId}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { refunds: SandboxRefund[]; notified: number[] };
+}
+
+/** WeChat's signed REFUND.* notification of the order's refund, not sent (decrypted fields overridden before signing). */
+export async function signedRefundNotification(orderId: string, refund?: Record<string, unknown>): Promise<SignedNotification> {
+  const response = await fetch(`${sandboxUrl()}/_sandbox/pay/refund-notification`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderId, refund }) });
+  if (!response.ok) throw new Error(`sandbox refused to build a refund notification: ${response.status} ${await response.text()}`);
+  return (await response.json()) as SignedNotification;
+}
+
+/** Moves a refund request back in time (instead of waiting for the sweeper's REFUND_QUERY_AFTER_SECONDS). */
+export async function ageRefundRequest(orderId: string, seconds: number): Promise<void> {
+  await execute('UPDATE orders SET refund_requested_at = refund_requested_at - INTERVAL ? SECOND WHERE id = ?', [seconds, orderId]);
+}

@@ -25,6 +25,8 @@ function fakePorts(readings: { wechat?: NotificationReading | Error; alipay?: Al
     createH5Order: unused,
     queryOrder: unused,
     closeOrder: unused,
+    refund: unused,
+    queryRefund: unused,
     readNotification: () => {
       if (readings.wechat instanceof Error) throw readings.wechat;
       return readings.wechat ?? { kind: 'rejected', reason: 'malformed' };
@@ -36,6 +38,8 @@ function fakePorts(readings: { wechat?: NotificationReading | Error; alipay?: Al
     wapPayUrl: () => 'https://alipay.invalid/',
     queryOrder: unused,
     closeOrder: unused,
+    refund: unused,
+    queryRefund: unused,
     readNotification: () => readings.alipay ?? { kind: 'rejected', reason: 'malformed' },
   };
   return { wechatPay, alipay, wechatOAuth: { openidForCode: unused } };

@@ -3,12 +3,13 @@ import { execute, select, sqlFlag, type Queryable } from '../pool';
 import type { Role } from './users';
 
 /**
- * Rows of `orders` (migration 003) and every statement on that table: pending → paid | failed.
+ * Rows of `orders` (migrations 003, 013) and every statement on that table: pending → paid | failed,
+ * paid → refunding → refunded (or back to paid when the platform refuses the refund).
  * The rules (when to reuse an order, crediting with the membership grant) are in shared/payments/orders.ts.
  * The database layer knows no vendor, so the columns the payment platforms also name are typed by
  * their ENUMs here; shared/payments checks that they match its Channel and PayMethod.
  */
-export type OrderStatus = 'pending' | 'paid' | 'failed';
+export type OrderStatus = 'pending' | 'paid' | 'failed' | 'refunding' | 'refunded';
 /** ENUM('wx', 'alipay'). */
 export type OrderChannel = 'wx' | 'alipay';
 /** ENUM('jsapi', 'h5', 'wap'). */
@@ -34,12 +35,17 @@ export interface OrderRow {
   paid_at: Date | null;
   failed_at: Date | null;
   failure_reason: string | null;
+  /** The out_refund_no (WeChat) / out_request_no (Alipay) of the order's one refund. */
+  refund_no: string | null;
+  refund_reason: string | null;
+  refund_requested_at: Date | null;
+  refunded_at: Date | null;
   last_queried_at: Date | null;
   created_at: Date;
 }
 
 const orderColumns =
-  'id, user_id, channel, pay_method, status, amount_fen, membership_days, quota, subject, openid, payer_ip, pay_params, pay_params_expire_at, expires_at, platform_trade_no, paid_at, failed_at, failure_reason, last_queried_at, created_at';
+  'id, user_id, channel, pay_method, status, amount_fen, membership_days, quota, subject, openid, payer_ip, pay_params, pay_params_expire_at, expires_at, platform_trade_no, paid_at, failed_at, failure_reason, refund_no, refund_reason, refund_requested_at, refunded_at, last_queried_at, created_at';
 
 export async function findOrder(orderId: string, on?: Queryable): Promise<OrderRow | undefined> {
   const [order] = await select<OrderRow>(`SELECT ${orderColumns} FROM orders WHERE id = ?`, [orderId], on);
@@ -104,13 +110,14 @@ export async function markOrderFailed(orderId: string, reason: string): Promise<
 }
 
 /**
- * → paid, unless paid already (a failed order too: the platform took the money after we gave up on
- * it). True when this call flipped it; concurrent deliveries queue on the order row.
+ * pending | failed → paid (a failed order too: the platform took the money after we gave up on it).
+ * True when this call flipped it; concurrent deliveries queue on the order row. A paid, refunding or
+ * refunded order is never flipped back by a late payment report.
  */
 export async function markOrderPaid(connection: PoolConnection, orderId: string, platformTradeNo: string | null): Promise<boolean> {
   const flipped = await execute(
     `UPDATE orders SET status = 'paid', paid_at = UTC_TIMESTAMP(3), platform_trade_no = COALESCE(?, platform_trade_no), failure_reason = NULL
-        WHERE id = ? AND status <> 'paid'`,
+        WHERE id = ? AND status IN ('pending', 'failed')`,
     [platformTradeNo, orderId],
     connection,
   );
@@ -167,10 +174,11 @@ export interface OrderListRow {
   amount_fen: number;
   created_at: Date;
   paid_at: Date | null;
+  refunded_at: Date | null;
 }
 
 const orderListColumnsOf = (alias: string): string =>
-  ['id', 'channel', 'pay_method', 'status', 'amount_fen', 'created_at', 'paid_at'].map((column) => `${alias}.${column} AS o_${column}`).join(', ');
+  ['id', 'channel', 'pay_method', 'status', 'amount_fen', 'created_at', 'paid_at', 'refunded_at'].map((column) => `${alias}.${column} AS o_${column}`).join(', ');
 
 function orderListRowOf(row: Record<string, unknown>): OrderListRow {
   return {
@@ -181,6 +189,7 @@ function orderListRowOf(row: Record<string, unknown>): OrderListRow {
     amount_fen: Number(row.o_amount_fen),
     created_at: row.o_created_at as Date,
     paid_at: (row.o_paid_at as Date | null) ?? null,
+    refunded_at: (row.o_refunded_at as Date | null) ?? null,
   };
 }
 
@@ -210,7 +219,7 @@ export async function selectOrderPage(query: OrderPageQuery): Promise<{ user: Se
     `SELECT u.token_version AS u_token_version, u.role AS u_role, o.position AS o_position, ${orderListColumnsOf('o')}
        FROM users u
        LEFT JOIN (SELECT page.*, ROW_NUMBER() OVER (ORDER BY page.created_at DESC, page.id DESC) AS position
-                    FROM (SELECT o.id, o.channel, o.pay_method, o.status, o.amount_fen, o.created_at, o.paid_at FROM orders o
+                    FROM (SELECT o.id, o.channel, o.pay_method, o.status, o.amount_fen, o.created_at, o.paid_at, o.refunded_at FROM orders o
                            WHERE o.user_id = ? ${keyset} ORDER BY o.created_at DESC, o.id DESC LIMIT ?) page) o ON TRUE
       WHERE u.id = ?`,
     [query.userId, ...(query.after ? [query.after.createdAt, query.after.createdAt, query.after.id] : []), query.limit, query.userId],
@@ -260,8 +269,7 @@ export interface MoneyMonthRow {
 
 /**
  * Revenue and refunds per month since `since`, one statement. A refund's month is that of the
- * order's `refund` ledger entry, written in the transaction that refunds the order (found through
- * uq_ledger_reference_kind: reference = the order id), so no refund column of orders is needed.
+ * order's refunded_at, set in the transaction that posts its `refund` ledger entry (migration 013).
  */
 export async function moneyByMonth(since: Date, on?: Queryable): Promise<MoneyMonthRow[]> {
   const rows = await select<{ month: string; paid_orders: number | string; revenue: number | string; refunded_orders: number | string; refunds: number | string }>(
@@ -269,9 +277,8 @@ export async function moneyByMonth(since: Date, on?: Queryable): Promise<MoneyMo
        FROM (SELECT DATE_FORMAT(paid_at, '%Y-%m') AS month, 1 AS paid, amount_fen AS revenue, 0 AS refunded, 0 AS refunds
                FROM orders WHERE paid_at >= ?
              UNION ALL
-             SELECT DATE_FORMAT(l.created_at, '%Y-%m'), 0, 0, 1, o.amount_fen
-               FROM orders o JOIN quota_ledger l ON l.reference = o.id AND l.kind = 'refund'
-              WHERE o.paid_at IS NOT NULL AND l.created_at >= ?) money
+             SELECT DATE_FORMAT(refunded_at, '%Y-%m'), 0, 0, 1, amount_fen
+               FROM orders WHERE refunded_at >= ?) money
       GROUP BY month`,
     [since, since],
     on,
@@ -283,4 +290,61 @@ export async function moneyByMonth(since: Date, on?: Queryable): Promise<MoneyMo
     refundedOrders: Number(row.refunded_orders),
     refundsFen: Number(row.refunds),
   }));
+}
+
+/**
+ * paid → refunding, recording the refund's number and reason; false when the order was not paid
+ * (a concurrent request flipped it first, or it is not refundable).
+ */
+export async function markOrderRefunding(orderId: string, refundNo: string, reason: string): Promise<boolean> {
+  const result = await execute(
+    `UPDATE orders SET status = 'refunding', refund_no = ?, refund_reason = ?, refund_requested_at = UTC_TIMESTAMP(3), last_queried_at = NULL, failure_reason = NULL
+      WHERE id = ? AND status = 'paid'`,
+    [refundNo, reason, orderId],
+  );
+  return result.affectedRows === 1;
+}
+
+/**
+ * → refunded, inside the transaction that posts the refund, when the platform confirmed this order's
+ * refund number: from refunding, or from paid when an earlier refusal had put it back (the platform's
+ * word on money that went back wins). False when it was not (already refunded, or not this refund).
+ */
+export async function markOrderRefunded(connection: PoolConnection, orderId: string, refundNo: string): Promise<boolean> {
+  const result = await execute(
+    `UPDATE orders SET status = 'refunded', refunded_at = UTC_TIMESTAMP(3), failure_reason = NULL WHERE id = ? AND status IN ('refunding', 'paid') AND refund_no = ?`,
+    [orderId, refundNo],
+    connection,
+  );
+  return result.affectedRows === 1;
+}
+
+/** refunding → paid: the platform refused or closed the refund (the reason is kept in failure_reason). */
+export async function markRefundFailed(orderId: string, reason: string): Promise<boolean> {
+  const result = await execute(`UPDATE orders SET status = 'paid', failure_reason = ? WHERE id = ? AND status = 'refunding'`, [reason.slice(0, 64), orderId]);
+  return result.affectedRows === 1;
+}
+
+/**
+ * Refunding orders the platform has not confirmed `afterSeconds` after the request, for the sweeper:
+ * never-asked first, then least recently asked; orders asked in the last `quietSeconds` are left out.
+ */
+export async function refundingOrdersDue(limit: number, afterSeconds: number, quietSeconds: number): Promise<OrderRow[]> {
+  return select<OrderRow>(
+    `SELECT ${orderColumns} FROM orders
+      WHERE status = 'refunding' AND refund_requested_at <= UTC_TIMESTAMP(3) - INTERVAL ? SECOND
+        AND (last_queried_at IS NULL OR last_queried_at <= UTC_TIMESTAMP(3) - INTERVAL ? SECOND)
+      ORDER BY last_queried_at IS NOT NULL, last_queried_at, refund_requested_at LIMIT ?`,
+    [afterSeconds, quietSeconds, limit],
+  );
+}
+
+/** claimQuerySlot for a refunding order: one sweeper run at a time asks the platform about its refund. */
+export async function claimRefundQuerySlot(orderId: string, intervalSeconds: number): Promise<boolean> {
+  const result = await execute(
+    `UPDATE orders SET last_queried_at = UTC_TIMESTAMP(3)
+      WHERE id = ? AND status = 'refunding' AND (last_queried_at IS NULL OR last_queried_at <= UTC_TIMESTAMP(3) - INTERVAL ? SECOND)`,
+    [orderId, intervalSeconds],
+  );
+  return result.affectedRows === 1;
 }

@@ -9,7 +9,6 @@ import type { Role } from './users';
  * settlements (confirm, release) are written by the trigger tasks_settle_hold with the task UPDATE
  * that ends the task, so they have no statement here.
  */
-/** `refund`: an order's unused quota leaving the balance when it is refunded (the refunds migration adds it to the ENUM). */
 export type LedgerKind = 'grant' | 'hold' | 'confirm' | 'release' | 'expire' | 'refund';
 
 export interface LedgerEntry {
@@ -68,8 +67,10 @@ export interface LedgerViolation {
 /**
  * The invariants (reference/reliability.md §4.1): every cached balance equals its ledger sum
  * and is never negative; every reference has at most one of each kind; a confirm or release
- * needs a hold; no hold is both confirmed and released; every paid order has exactly one grant,
- * to its buyer, of its quota, and every grant is for a paid order (quota is only ever bought);
+ * needs a hold; no hold is both confirmed and released; every paid order (refunding and refunded
+ * ones too) has exactly one grant, to its buyer, of its quota, and every grant is for such an order
+ * (quota is only ever bought); every refunded order has exactly one refund entry (its buyer's, of
+ * 0 to minus its quota) and no other order has one;
  * a finished task's hold is settled the way it ended (done → confirm, failed → release).
  * Each rule is one statement, so it reads one consistent snapshot even while orders are credited.
  * Empty means healthy.
@@ -96,14 +97,29 @@ export async function ledgerViolations(on?: Queryable | PoolConnection): Promise
   const paidOrders = await select<{ id: string; quota: number; grant_delta: number | null; grant_user: string | null; user_id: string }>(
     `SELECT o.id, o.user_id, o.quota, l.delta AS grant_delta, l.user_id AS grant_user
        FROM orders o LEFT JOIN quota_ledger l ON l.reference = o.id AND l.kind = 'grant'
-      WHERE o.status = 'paid' AND (l.id IS NULL OR l.delta <> o.quota OR l.user_id <> o.user_id)`,
+      WHERE o.status IN ('paid', 'refunding', 'refunded') AND (l.id IS NULL OR l.delta <> o.quota OR l.user_id <> o.user_id)`,
     [],
     on,
   );
   const grants = await select<{ reference: string; user_id: string; status: string | null }>(
     `SELECT l.reference, l.user_id, o.status
        FROM quota_ledger l LEFT JOIN orders o ON o.id = l.reference
-      WHERE l.kind = 'grant' AND (o.id IS NULL OR o.status <> 'paid')`,
+      WHERE l.kind = 'grant' AND (o.id IS NULL OR o.status NOT IN ('paid', 'refunding', 'refunded'))`,
+    [],
+    on,
+  );
+  // A refunded order has its one refund entry, by its buyer, taking at most the order's quota; no other order has one.
+  const refundedOrders = await select<{ id: string; user_id: string; quota: number; refund_delta: number | null; refund_user: string | null }>(
+    `SELECT o.id, o.user_id, o.quota, l.delta AS refund_delta, l.user_id AS refund_user
+       FROM orders o LEFT JOIN quota_ledger l ON l.reference = o.id AND l.kind = 'refund'
+      WHERE o.status = 'refunded' AND (l.id IS NULL OR l.delta > 0 OR l.delta < -CAST(o.quota AS SIGNED) OR l.user_id <> o.user_id)`,
+    [],
+    on,
+  );
+  const refunds = await select<{ reference: string; user_id: string; status: string | null }>(
+    `SELECT l.reference, l.user_id, o.status
+       FROM quota_ledger l LEFT JOIN orders o ON o.id = l.reference
+      WHERE l.kind = 'refund' AND (o.id IS NULL OR o.status <> 'refunded')`,
     [],
     on,
   );
@@ -132,6 +148,16 @@ export async function ledgerViolations(on?: Queryable | PoolConnection): Promise
     })),
     ...grants.map((row) => ({
       rule: 'a grant is for a paid order',
+      subject: row.reference,
+      detail: row.status === null ? `no order (user ${row.user_id})` : `order is ${row.status} (user ${row.user_id})`,
+    })),
+    ...refundedOrders.map((row) => ({
+      rule: 'a refunded order has one refund entry of at most its quota, by its buyer',
+      subject: row.id,
+      detail: row.refund_delta === null ? 'no refund entry' : `refund ${row.refund_delta} by ${row.refund_user ?? '?'}, order quota ${row.quota} for ${row.user_id}`,
+    })),
+    ...refunds.map((row) => ({
+      rule: 'a refund entry is for a refunded order',
       subject: row.reference,
       detail: row.status === null ? `no order (user ${row.user_id})` : `order is ${row.status} (user ${row.user_id})`,
     })),

@@ -80,6 +80,14 @@ export async function extendMembership(connection: PoolConnection, userId: strin
   await execute(`UPDATE users SET member_expires_at = GREATEST(COALESCE(member_expires_at, UTC_TIMESTAMP(3)), UTC_TIMESTAMP(3)) + INTERVAL ? DAY WHERE id = ?`, [days, userId], connection);
 }
 
+/**
+ * Takes `days` off the membership (a refunded order's days). It may end in the past: the membership
+ * has then ended, and what is left of the balance expires by the usual rule (expireIfLapsed).
+ */
+export async function shortenMembership(connection: PoolConnection, userId: string, days: number): Promise<void> {
+  await execute('UPDATE users SET member_expires_at = member_expires_at - INTERVAL ? DAY WHERE id = ? AND member_expires_at IS NOT NULL', [days, userId], connection);
+}
+
 /** Records that the quota of the current membership period has been expired in the ledger. */
 export async function markQuotaExpired(connection: PoolConnection, userId: string): Promise<void> {
   await execute('UPDATE users SET quota_expired_through = member_expires_at WHERE id = ?', [userId], connection);
