@@ -23,6 +23,7 @@ const comment = (text: unknown, depth: number): string => (typeof text === 'stri
 /** One JSON Schema as a TypeScript type; `depth` is the indentation of the line it starts on. */
 export function typeOf(schema: Json, depth: number): string {
   for (const key of Object.keys(schema)) if (!known.has(key)) throw new Error(`client types: unsupported schema keyword "${key}" in ${JSON.stringify(schema)}`);
+  if (Object.keys(schema).every((key) => key === 'description')) return 'unknown';
   if (typeof schema.$ref === 'string') {
     const match = /^#\/components\/schemas\/(.+)$/.exec(schema.$ref);
     if (!match) throw new Error(`client types: unsupported $ref ${schema.$ref}`);

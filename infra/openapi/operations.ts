@@ -8,6 +8,7 @@ import { openidQuery } from '../../shared/payments/openid';
 import { membershipStatusData, purchaseData } from '../../shared/payments/responses';
 import { purchaseBody } from '../../shared/payments/schemas';
 import { runningHubCallbackData, runningHubRetryBody, taskListData, taskSummaryData, taskViewData } from '../../shared/tasks/responses';
+import { openApiQuery } from '../../shared/system/schemas';
 import { callbackQuery, createTaskBody, listQuery, stsQuery, taskParams } from '../../shared/tasks/schemas';
 
 /**
@@ -179,5 +180,17 @@ export const operations: Readonly<Record<string, Operation>> = {
     query: adminPaymentAnomaliesQuery,
     data: adminPaymentAnomaliesData,
     errors: [],
+  },
+  'system-openapi': {
+    summary: 'This OpenAPI document',
+    description: 'OpenAPI 3.1; `version=3.0` for tools that import only 3.0. Cacheable (Cache-Control, ETag).',
+    tag: 'system',
+    auth: 'none',
+    query: openApiQuery,
+    errors: [],
+    raw: {
+      200: { description: 'The document', content: { 'application/json': z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }) } },
+      304: { description: 'Not modified (If-None-Match)' },
+    },
   },
 };
