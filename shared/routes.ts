@@ -68,6 +68,7 @@ export const httpRoutes: readonly HttpRoute[] = [
   { name: 'webhook-secret', file: 'functions/webhook/secret.ts', method: 'GET', path: '/webhook/secret', timeoutSeconds: timeouts.standard },
   { name: 'webhook-rotate-secret', file: 'functions/webhook/rotate-secret.ts', method: 'POST', path: '/webhook/secret/rotate', timeoutSeconds: timeouts.standard },
   { name: 'admin-order-refund', file: 'functions/admin/order-refund.ts', method: 'POST', path: '/admin/orders/{orderId}/refund', timeoutSeconds: timeouts.standard },
+  { name: 'system-openapi', file: 'functions/system/openapi.ts', method: 'GET', path: '/openapi.json', timeoutSeconds: timeouts.standard },
 ];
 
 export const scheduleRoutes: readonly ScheduleRoute[] = [{ name: 'ops-sweeper', file: 'functions/ops/sweeper.ts', everyMinutes: 1, timeoutSeconds: timeouts.timer }];
