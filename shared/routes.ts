@@ -58,6 +58,8 @@ export const httpRoutes: readonly HttpRoute[] = [
   { name: 'admin-tasks', file: 'functions/admin/tasks.ts', method: 'GET', path: '/admin/tasks', timeoutSeconds: timeouts.standard },
   { name: 'admin-failed-tasks', file: 'functions/admin/failed-tasks.ts', method: 'GET', path: '/admin/failed-tasks', timeoutSeconds: timeouts.standard },
   { name: 'admin-payment-anomalies', file: 'functions/admin/payment-anomalies.ts', method: 'GET', path: '/admin/payment-anomalies', timeoutSeconds: timeouts.standard },
+  { name: 'abilities-list', file: 'functions/abilities/list.ts', method: 'GET', path: '/abilities', timeoutSeconds: timeouts.standard },
+  { name: 'abilities-get', file: 'functions/abilities/get.ts', method: 'GET', path: '/abilities/{abilityId}', timeoutSeconds: timeouts.standard },
 ];
 
 export const scheduleRoutes: readonly ScheduleRoute[] = [{ name: 'ops-sweeper', file: 'functions/ops/sweeper.ts', everyMinutes: 1, timeoutSeconds: timeouts.timer }];

@@ -8,13 +8,13 @@ export const categories = ['shoes', 'dress', 'hoodie', 'coat'] as const;
 
 const inputImageUrl = z.string({ error: 'inputImageUrl is required' }).check(z.minLength(1), z.maxLength(300));
 
-const basicCleanBody = z.object({
+export const basicCleanBody = z.object({
   type: z.literal('basic_clean'),
   inputImageUrl,
   params: z._default(z.object({ template: z._default(z.enum(templates, `template must be one of ${templates.join('/')}`), 'white_bg') }), { template: 'white_bg' as const }),
 });
 
-const modelPoseBody = z.object({
+export const modelPoseBody = z.object({
   type: z.literal('model_pose12'),
   inputImageUrl,
   params: z.object(
