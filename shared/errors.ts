@@ -223,3 +223,16 @@ export class WechatAuthError extends AppError {
     super(message);
   }
 }
+
+/**
+ * The task was cancelled by its owner (POST /task/{taskId}/cancel; extension): its quota came back.
+ * The failure table's entry for a task that ends `cancelled` (shared/tasks/failures.ts); the contract
+ * has no word for 409, so the message is our own.
+ */
+export class TaskCancelledError extends AppError {
+  readonly code = 3004;
+  readonly status = 409;
+  constructor(message = '已取消,已返还配额') {
+    super(message);
+  }
+}

@@ -60,6 +60,7 @@ export const httpRoutes: readonly HttpRoute[] = [
   { name: 'admin-payment-anomalies', file: 'functions/admin/payment-anomalies.ts', method: 'GET', path: '/admin/payment-anomalies', timeoutSeconds: timeouts.standard },
   { name: 'abilities-list', file: 'functions/abilities/list.ts', method: 'GET', path: '/abilities', timeoutSeconds: timeouts.standard },
   { name: 'abilities-get', file: 'functions/abilities/get.ts', method: 'GET', path: '/abilities/{abilityId}', timeoutSeconds: timeouts.standard },
+  { name: 'task-cancel', file: 'functions/task/cancel.ts', method: 'POST', path: '/task/{taskId}/cancel', timeoutSeconds: timeouts.standard },
 ];
 
 export const scheduleRoutes: readonly ScheduleRoute[] = [{ name: 'ops-sweeper', file: 'functions/ops/sweeper.ts', everyMinutes: 1, timeoutSeconds: timeouts.timer }];

@@ -30,7 +30,7 @@ export const adminUsersQuery = z.object({
 export const adminTasksQuery = z.object({
   limit,
   offset,
-  status: z._default(z.enum(['processing', 'done', 'failed', 'all'], { error: 'status 应为 processing/done/failed/all' }), 'all'),
+  status: z._default(z.enum(['processing', 'done', 'failed', 'cancelled', 'all'], { error: 'status 应为 processing/done/failed/cancelled/all' }), 'all'),
   userId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'userId 格式不正确'))),
 });
 

@@ -10,7 +10,7 @@ import { logger } from '../logger';
  * Metrics: TaskDurationMs, TasksFinished, VendorCost (RunningHub coins, only when RunningHub
  * reported consumeCoins) and VendorRunSeconds (RunningHub's taskCostTime, seconds).
  */
-export type TaskOutcome = 'done' | 'failed';
+export type TaskOutcome = 'done' | 'failed' | 'cancelled';
 
 export interface TaskMetrics {
   readonly taskId: string;

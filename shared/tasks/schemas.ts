@@ -82,7 +82,7 @@ export const listQuery = z.object({
     10,
   ),
   offset: z._default(z.coerce.number().check(z.refine((value) => Number.isInteger(value) && value >= 0 && value <= 1_000_000, 'offset must be an integer from 0')), 0),
-  status: z._default(z.enum(['all', 'processing', 'done', 'failed'], 'status must be all/processing/done/failed'), 'all'),
+  status: z._default(z.enum(['all', 'processing', 'done', 'failed', 'cancelled'], 'status must be all/processing/done/failed/cancelled'), 'all'),
   /** Extension: keyset paging, the page after this position (offset must then be 0 or absent). */
   cursor: z.optional(cursor),
 }).check(z.refine((query) => query.cursor === undefined || query.offset === 0, { path: ['offset'], error: 'offset must be 0 or absent when a cursor is given' }));

@@ -82,6 +82,7 @@ export interface FakeRunningHub extends RunningHubClient {
   createAnswers: Answer<{ taskId: string }>[];
   outputsAnswer: Answer<RunningHubOutcome>;
   readonly creates: { workflowId: string; nodeInfoList: NodeInfo[]; webhookUrl?: string }[];
+  readonly cancels: string[];
 }
 
 export function fakeRunningHub(): FakeRunningHub {
@@ -89,6 +90,7 @@ export function fakeRunningHub(): FakeRunningHub {
     createAnswers: [{ taskId: '1234567890123456789' }],
     outputsAnswer: { state: 'pending' },
     creates: [],
+    cancels: [],
     async create(request) {
       fake.creates.push(request);
       const next = fake.createAnswers[Math.min(fake.creates.length - 1, fake.createAnswers.length - 1)] ?? new Error('no create answer');
@@ -96,6 +98,12 @@ export function fakeRunningHub(): FakeRunningHub {
     },
     async outputs() {
       return answer(fake.outputsAnswer);
+    },
+    async cancel(taskId) {
+      fake.cancels.push(taskId);
+    },
+    async accountStatus() {
+      return { remainCoins: '1000', currentTaskCounts: 0, remainMoney: undefined, currency: undefined, apiType: undefined };
     },
   };
   return fake;

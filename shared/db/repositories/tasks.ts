@@ -10,7 +10,7 @@ import { userColumnsOf, userFromJoined, type Role, type UserRow } from './users'
  * statement reads, error 1442).
  */
 export type TaskType = 'basic_clean' | 'model_pose12';
-export type TaskStatus = 'processing' | 'done' | 'failed';
+export type TaskStatus = 'processing' | 'done' | 'failed' | 'cancelled';
 export type TaskVendor = 'ci' | 'runninghub';
 
 export interface TaskRow {
@@ -143,13 +143,30 @@ export interface NewTask {
   createdAt: Date;
   /** The creating request's start lease: until then nobody else starts the vendor work. */
   startLeaseSeconds: number;
+  /** A retry (POST /task/{taskId}/retry): the task it re-runs, and the client's Idempotency-Key (unique per user, migration 015). */
+  originalTaskId?: string | null;
+  idempotencyKey?: string | null;
 }
 
 export async function insertTask(connection: PoolConnection, task: NewTask): Promise<void> {
   await execute(
-    `INSERT INTO tasks (id, user_id, type, status, input_key, params, vendor, webhook_token, deadline_at, next_poll_at, created_at, updated_at)
-     VALUES (?, ?, ?, 'processing', ?, ?, ?, ?, UTC_TIMESTAMP(3) + INTERVAL ? SECOND, UTC_TIMESTAMP(3) + INTERVAL ? SECOND, ?, ?)`,
-    [task.id, task.userId, task.type, task.inputKey, JSON.stringify(task.params), task.vendor, task.webhookToken, task.deadlineSeconds, task.startLeaseSeconds, task.createdAt, task.createdAt],
+    `INSERT INTO tasks (id, user_id, type, status, input_key, params, vendor, webhook_token, deadline_at, next_poll_at, created_at, updated_at, original_task_id, idempotency_key)
+     VALUES (?, ?, ?, 'processing', ?, ?, ?, ?, UTC_TIMESTAMP(3) + INTERVAL ? SECOND, UTC_TIMESTAMP(3) + INTERVAL ? SECOND, ?, ?, ?, ?)`,
+    [
+      task.id,
+      task.userId,
+      task.type,
+      task.inputKey,
+      JSON.stringify(task.params),
+      task.vendor,
+      task.webhookToken,
+      task.deadlineSeconds,
+      task.startLeaseSeconds,
+      task.createdAt,
+      task.createdAt,
+      task.originalTaskId ?? null,
+      task.idempotencyKey ?? null,
+    ],
     connection,
   );
 }
@@ -214,12 +231,13 @@ export async function reopenPoll(id: string, intervalSeconds: number): Promise<v
 }
 
 /** processing → done with its result keys (the trigger confirms the hold). True when this call changed it. */
-export async function markDone(id: string, userId: string, resultKeys: readonly string[], vendorCost: string | null): Promise<boolean> {
+export async function markDone(id: string, userId: string, resultKeys: readonly string[], vendorCost: string | null, vendorRunSeconds: number | null = null): Promise<boolean> {
   return changed(
     await execute(
-      `UPDATE tasks SET status = 'done', result_keys = ?, vendor_cost = COALESCE(?, vendor_cost), finished_at = UTC_TIMESTAMP(3), next_poll_at = NULL
+      `UPDATE tasks SET status = 'done', result_keys = ?, vendor_cost = COALESCE(?, vendor_cost), vendor_run_seconds = COALESCE(?, vendor_run_seconds),
+              finished_at = UTC_TIMESTAMP(3), next_poll_at = NULL
         WHERE id = ? AND user_id = ? AND status = 'processing'`,
-      [JSON.stringify(resultKeys), vendorCost, id, userId],
+      [JSON.stringify(resultKeys), vendorCost, vendorRunSeconds === null ? null : Math.min(Math.round(vendorRunSeconds), 4_294_967_295), id, userId],
     ),
   );
 }
@@ -243,6 +261,17 @@ export async function markFailed(id: string, userId: string, failure: FailureCol
     await execute(
       `UPDATE tasks SET status = 'failed', error_code = ?, error_reason = ?, error_detail = ?, finished_at = UTC_TIMESTAMP(3), next_poll_at = NULL
         WHERE id = ? AND user_id = ? AND status = 'processing' ${options.onlyIfLeaseLapsed ? 'AND (next_poll_at IS NULL OR next_poll_at <= UTC_TIMESTAMP(3))' : ''}`,
+      [failure.code, limit255(failure.reason), limit255(failure.detail), id, userId],
+    ),
+  );
+}
+
+/** processing → cancelled at its owner's request (the trigger releases the hold). True when this call changed it. */
+export async function markCancelled(id: string, userId: string, failure: FailureColumns): Promise<boolean> {
+  return changed(
+    await execute(
+      `UPDATE tasks SET status = 'cancelled', error_code = ?, error_reason = ?, error_detail = ?, finished_at = UTC_TIMESTAMP(3), next_poll_at = NULL
+        WHERE id = ? AND user_id = ? AND status = 'processing'`,
       [failure.code, limit255(failure.reason), limit255(failure.detail), id, userId],
     ),
   );
