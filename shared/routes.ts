@@ -61,6 +61,7 @@ export const httpRoutes: readonly HttpRoute[] = [
   { name: 'abilities-list', file: 'functions/abilities/list.ts', method: 'GET', path: '/abilities', timeoutSeconds: timeouts.standard },
   { name: 'abilities-get', file: 'functions/abilities/get.ts', method: 'GET', path: '/abilities/{abilityId}', timeoutSeconds: timeouts.standard },
   { name: 'task-cancel', file: 'functions/task/cancel.ts', method: 'POST', path: '/task/{taskId}/cancel', timeoutSeconds: timeouts.standard },
+  { name: 'task-retry', file: 'functions/task/retry.ts', method: 'POST', path: '/task/{taskId}/retry', timeoutSeconds: timeouts.vendorChain },
 ];
 
 export const scheduleRoutes: readonly ScheduleRoute[] = [{ name: 'ops-sweeper', file: 'functions/ops/sweeper.ts', everyMinutes: 1, timeoutSeconds: timeouts.timer }];

@@ -25,6 +25,8 @@ export interface ObjectStore {
   put(key: string, body: Buffer, contentType: string, options?: { picOperations?: string }): Promise<ProcessedObject[]>;
   /** A presigned GET URL valid for `ttlSeconds`. */
   signedGetUrl(key: string, ttlSeconds: number, now?: number): string;
+  /** Server-side copy within the bucket (PUT Object - Copy, no bytes through us); false when `sourceKey` does not exist. */
+  copy(sourceKey: string, targetKey: string): Promise<boolean>;
 }
 
 export interface CosOptions {
@@ -131,5 +133,14 @@ export function cosObjectStore(options: CosOptions): ObjectStore {
       return signed ? processedObjects(answer) : [];
     },
     signedGetUrl: (key, ttlSeconds, now) => presignGetUrl(options, key, ttlSeconds, now),
+    async copy(sourceKey, targetKey) {
+      // The source in COS's own form, `<bucket>.cos.<region>.myqcloud.com/<key>` (the sandbox reads it too).
+      const source = `${options.bucket}.cos.${options.region}.myqcloud.com/${camSafeUrlEncode(sourceKey).replace(/%2F/g, '/')}`;
+      const response = await send('PUT', targetKey, { headers: { 'x-cos-copy-source': source } });
+      if (response.status === 404) return false;
+      if (!response.ok) throw await cosFailure(response, `PUT ${targetKey} (copy)`);
+      await response.arrayBuffer().catch(() => undefined);
+      return true;
+    },
   };
 }

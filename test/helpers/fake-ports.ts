@@ -39,6 +39,12 @@ export function fakeObjectStore(): FakeObjectStore {
       return [];
     },
     signedGetUrl: (key, ttlSeconds) => `https://fake-cos.local/${key}?ttl=${ttlSeconds}`,
+    async copy(sourceKey, targetKey) {
+      const source = objects.get(sourceKey);
+      if (!source) return false;
+      objects.set(targetKey, source);
+      return true;
+    },
   };
 }
 

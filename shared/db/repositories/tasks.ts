@@ -110,6 +110,15 @@ export async function findTask(id: string, on?: Queryable): Promise<TaskRow | un
   return row && toTaskRow(row);
 }
 
+/** The user's task made by a retry with this Idempotency-Key (unique per user, migration 015), with the task it re-ran. */
+export async function findTaskByIdempotencyKey(userId: string, idempotencyKey: string): Promise<(TaskRow & { original_task_id: string | null }) | undefined> {
+  const [row] = await select<RawTaskRow & { original_task_id: string | null }>(`SELECT ${taskColumns}, original_task_id FROM tasks WHERE user_id = ? AND idempotency_key = ?`, [
+    userId,
+    idempotencyKey,
+  ]);
+  return row && { ...toTaskRow(row), original_task_id: row.original_task_id };
+}
+
 export async function findTaskByWebhookToken(token: string): Promise<TaskRow | undefined> {
   const [row] = await select<RawTaskRow>(`SELECT ${taskColumns} FROM tasks WHERE webhook_token = ?`, [token]);
   return row && toTaskRow(row);
