@@ -62,6 +62,7 @@ export const httpRoutes: readonly HttpRoute[] = [
   { name: 'abilities-get', file: 'functions/abilities/get.ts', method: 'GET', path: '/abilities/{abilityId}', timeoutSeconds: timeouts.standard },
   { name: 'task-cancel', file: 'functions/task/cancel.ts', method: 'POST', path: '/task/{taskId}/cancel', timeoutSeconds: timeouts.standard },
   { name: 'task-retry', file: 'functions/task/retry.ts', method: 'POST', path: '/task/{taskId}/retry', timeoutSeconds: timeouts.vendorChain },
+  { name: 'media-signed-download', file: 'functions/media/signed-download.ts', method: 'POST', path: '/media/signed-download', timeoutSeconds: timeouts.standard },
 ];
 
 export const scheduleRoutes: readonly ScheduleRoute[] = [{ name: 'ops-sweeper', file: 'functions/ops/sweeper.ts', everyMinutes: 1, timeoutSeconds: timeouts.timer }];

@@ -39,6 +39,10 @@ export function fakeObjectStore(): FakeObjectStore {
       return [];
     },
     signedGetUrl: (key, ttlSeconds) => `https://fake-cos.local/${key}?ttl=${ttlSeconds}`,
+    signedDownloadUrl: (key, ttlSeconds, fileName, now = Date.now()) => ({
+      url: `https://fake-cos.local/${key}?ttl=${ttlSeconds}&filename=${fileName}`,
+      expiresAt: new Date(now + ttlSeconds * 1000),
+    }),
     async copy(sourceKey, targetKey) {
       const source = objects.get(sourceKey);
       if (!source) return false;
