@@ -63,6 +63,8 @@ export const httpRoutes: readonly HttpRoute[] = [
   { name: 'task-cancel', file: 'functions/task/cancel.ts', method: 'POST', path: '/task/{taskId}/cancel', timeoutSeconds: timeouts.standard },
   { name: 'task-retry', file: 'functions/task/retry.ts', method: 'POST', path: '/task/{taskId}/retry', timeoutSeconds: timeouts.vendorChain },
   { name: 'media-signed-download', file: 'functions/media/signed-download.ts', method: 'POST', path: '/media/signed-download', timeoutSeconds: timeouts.standard },
+  { name: 'admin-vendor-status', file: 'functions/admin/vendor-status.ts', method: 'GET', path: '/admin/vendor-status', timeoutSeconds: timeouts.standard },
+  { name: 'admin-costs', file: 'functions/admin/costs.ts', method: 'GET', path: '/admin/costs', timeoutSeconds: timeouts.standard },
 ];
 
 export const scheduleRoutes: readonly ScheduleRoute[] = [{ name: 'ops-sweeper', file: 'functions/ops/sweeper.ts', everyMinutes: 1, timeoutSeconds: timeouts.timer }];

@@ -416,3 +416,31 @@ export async function selectTaskListPage(query: TaskListQuery): Promise<TaskList
     rows: page.map((row) => toTaskRow(row as unknown as Parameters<typeof toTaskRow>[0])),
   };
 }
+
+/** One group of GET /admin/costs: tasks created on one UTC day, of one type, ending one way. */
+export interface TaskCostRow {
+  readonly day: string;
+  readonly type: TaskType;
+  readonly status: TaskStatus;
+  readonly tasks: number;
+  /** RunningHub coins (vendor_cost, `consumeCoins`) summed; 0 when none reported. */
+  readonly coins: number;
+  /** RunningHub run seconds (vendor_run_seconds, `taskCostTime`, migration 015) summed. */
+  readonly runSeconds: number;
+}
+
+/** Tasks created in [from, to) grouped by UTC day, type and status (idx_tasks_created, migration 005): one statement. */
+export async function sumTaskCosts(from: Date, to: Date, on?: Queryable): Promise<TaskCostRow[]> {
+  const rows = await select<{ day: string | Date; type: TaskType; status: TaskStatus; tasks: number | string; coins: number | string | null; run_seconds: number | string | null }>(
+    `SELECT DATE_FORMAT(created_at, '%Y-%m-%d') AS day, type, status, COUNT(*) AS tasks,
+            SUM(CASE WHEN vendor_cost REGEXP '^[0-9]+([.][0-9]+)?$' THEN CAST(vendor_cost AS DECIMAL(20, 4)) ELSE 0 END) AS coins,
+            SUM(COALESCE(vendor_run_seconds, 0)) AS run_seconds
+       FROM tasks
+      WHERE created_at >= ? AND created_at < ?
+      GROUP BY day, type, status
+      ORDER BY day, type, status`,
+    [from, to],
+    on,
+  );
+  return rows.map((row) => ({ day: String(row.day), type: row.type, status: row.status, tasks: Number(row.tasks), coins: Number(row.coins ?? 0), runSeconds: Number(row.run_seconds ?? 0) }));
+}
