@@ -225,7 +225,7 @@ export class WechatAuthError extends AppError {
 }
 
 /**
- * The task was cancelled by its owner (POST /task/{taskId}/cancel; extension): its quota came back.
+ * The task was cancelled by its owner (POST /task/cancel/{taskId}; extension): its quota came back.
  * The failure table's entry for a task that ends `cancelled` (shared/tasks/failures.ts); the contract
  * has no word for 409, so the message is our own.
  */
@@ -238,7 +238,7 @@ export class TaskCancelledError extends AppError {
 }
 
 /**
- * POST /task/{taskId}/retry on a task that is still processing or ended done (extension): only a
+ * POST /task/retry/{taskId} on a task that is still processing or ended done (extension): only a
  * failed or cancelled task is re-run. The contract has no word for 409.
  */
 export class TaskNotRetryableError extends AppError {

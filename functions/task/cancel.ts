@@ -5,7 +5,7 @@ import { cancelOwnTask } from '../../shared/tasks/cancel';
 import { taskParams } from '../../shared/tasks/schemas';
 import { taskPorts } from '../../shared/wiring/ports';
 
-/** POST /task/{taskId}/cancel — ends the caller's processing task as cancelled (quota back); a finished task answers as it is. */
+/** POST /task/cancel/{taskId} — ends the caller's processing task as cancelled (quota back); a finished task answers as it is. */
 export const { handler, main_handler } = defineEndpoint({
   route: 'task-cancel',
   auth: 'session',

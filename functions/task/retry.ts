@@ -5,7 +5,7 @@ import { retryTask } from '../../shared/tasks/retry';
 import { taskParams } from '../../shared/tasks/schemas';
 import { createPorts } from '../../shared/wiring/task-create';
 
-/** POST /task/{taskId}/retry — a failed or cancelled task re-run as a new task (new id, same input and params, a new hold); Idempotency-Key header. */
+/** POST /task/retry/{taskId} — a failed or cancelled task re-run as a new task (new id, same input and params, a new hold); Idempotency-Key header. */
 export const { handler, main_handler } = defineEndpoint({
   route: 'task-retry',
   auth: 'session',

@@ -7,7 +7,7 @@ import { isTaskId } from './schemas';
 import { resultUrls, taskView, type TaskView } from './view';
 
 /**
- * POST /task/{taskId}/cancel: the caller's task only (another user's id, a malformed id and a
+ * POST /task/cancel/{taskId}: the caller's task only (another user's id, a malformed id and a
  * missing one answer the same 404, as GET /task/{taskId}). A processing task ends `cancelled` (3004)
  * with its quota released once, and its RunningHub run is cancelled (shared/tasks/lifecycle.ts
  * cancelTask); a basic_clean still inside its create request is cancelled the same way (the create

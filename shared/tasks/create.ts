@@ -16,7 +16,7 @@ import { taskSummary, type TaskSummary } from './view';
 /** Template backgrounds of basic_clean, as CI's URL-safe base64 of `#RRGGBB`. */
 const templateColours: Record<string, string> = { white_bg: '#FFFFFF', studio: '#F2F2F2', live: '#EDE4D8' };
 
-/** A task made by POST /task/{taskId}/retry (shared/tasks/retry.ts): the task it re-runs and the client's Idempotency-Key. */
+/** A task made by POST /task/retry/{taskId} (shared/tasks/retry.ts): the task it re-runs and the client's Idempotency-Key. */
 export interface RetryOrigin {
   readonly originalTaskId: string;
   readonly idempotencyKey: string | null;

@@ -18,7 +18,7 @@ const keyReused = () => new ValidationError([{ field: 'Idempotency-Key', message
 export type RetryAnswer = TaskSummary & { originalTaskId: string };
 
 /**
- * POST /task/{taskId}/retry: a failed or cancelled task of the caller becomes a new task with a new
+ * POST /task/retry/{taskId}: a failed or cancelled task of the caller becomes a new task with a new
  * id, the same input image and params, and a new hold; the answer is what POST /task/create answers
  * for it, plus `originalTaskId`. Another user's id answers 404 as a missing one.
  *

@@ -82,7 +82,7 @@ describe.each(platforms)('admin vendor status and costs on $name', (platform) =>
     const done = await donePoseTask(platform, token);
     const { taskId: cancelled, key } = await uploadInput(platform, token, jpegImage());
     await platform.call(create, { method: 'POST', path: '/task/create', token, body: { type: 'model_pose12', inputImageUrl: key, params: { scene: 'street', category: 'dress' } } });
-    await platform.call(cancel, { method: 'POST', path: `/task/${cancelled}/cancel`, token });
+    await platform.call(cancel, { method: 'POST', path: `/task/cancel/${cancelled}`, token });
     const failed = await heldTask(user.id, { type: 'model_pose12' });
     await failTask(failed, new TaskFailure(3003, 'test'), 'poll');
     const day = platform.name.startsWith('AWS') ? '2021-03-04' : '2021-03-05';

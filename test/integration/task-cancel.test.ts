@@ -8,6 +8,7 @@ import { execute } from '../../shared/db/pool';
 import { runningHubLastCheck } from '../../shared/ops/last-check';
 import { sweepOverdueTasks } from '../../shared/ops/tasks';
 import { checkLedgerInvariants } from '../../shared/quota/ledger';
+import { markStarted } from '../../shared/tasks/lifecycle';
 import { taskPorts } from '../../shared/wiring/ports';
 import { platforms, type Platform } from '../helpers/events';
 import { jpegImage } from '../helpers/images';
@@ -16,7 +17,7 @@ import { balanceOf, finishRunningHubTask, heldTask, ledgerKinds, makePollDue, ru
 import { createUser } from '../helpers/users';
 
 /**
- * POST /task/{taskId}/cancel: a processing task ends cancelled (3004) with its quota back once and its
+ * POST /task/cancel/{taskId}: a processing task ends cancelled (3004) with its quota back once and its
  * RunningHub run cancelled; a finished task answers as it is; racing the poll, the webhook and the
  * sweeper ends in exactly one outcome and one ledger resolution. Every test ends with the ledger invariants.
  */
@@ -45,8 +46,8 @@ describe.each(platforms)('task cancel on $name', (platform) => {
     expect(await balanceOf(user.id)).toBe(0);
 
     // Act
-    const answer = await platform.call(cancel, { method: 'POST', path: `/task/${taskId}/cancel`, token });
-    const again = await platform.call(cancel, { method: 'POST', path: `/task/${taskId}/cancel`, token });
+    const answer = await platform.call(cancel, { method: 'POST', path: `/task/cancel/${taskId}`, token });
+    const again = await platform.call(cancel, { method: 'POST', path: `/task/cancel/${taskId}`, token });
     const read = await platform.call(get, { method: 'GET', path: `/task/${taskId}`, token });
 
     // Assert
@@ -67,7 +68,7 @@ describe.each(platforms)('task cancel on $name', (platform) => {
     await platform.call(create, { method: 'POST', path: '/task/create', token, body: { type: 'basic_clean', inputImageUrl: key } });
 
     // Act
-    const answer = await platform.call(cancel, { method: 'POST', path: `/task/${taskId}/cancel`, token });
+    const answer = await platform.call(cancel, { method: 'POST', path: `/task/cancel/${taskId}`, token });
 
     // Assert
     expect(answer.status).toBe(200);
@@ -83,7 +84,7 @@ describe.each(platforms)('task cancel on $name', (platform) => {
     const task = await heldTask(user.id, { type: 'basic_clean' });
 
     // Act
-    const answer = await platform.call(cancel, { method: 'POST', path: `/task/${task.id}/cancel`, token });
+    const answer = await platform.call(cancel, { method: 'POST', path: `/task/cancel/${task.id}`, token });
 
     // Assert
     expect(answer.json.data).toMatchObject({ status: 'cancelled', errorCode: 3004 });
@@ -98,9 +99,9 @@ describe.each(platforms)('task cancel on $name', (platform) => {
     const task = await heldTask(owner.user.id, { type: 'basic_clean' });
 
     // Act
-    const foreign = await platform.call(cancel, { method: 'POST', path: `/task/${task.id}/cancel`, token: other.token });
-    const missing = await platform.call(cancel, { method: 'POST', path: '/task/task_doesnotexist1/cancel', token: other.token });
-    const malformed = await platform.call(cancel, { method: 'POST', path: '/task/..%2Fetc/cancel', token: other.token });
+    const foreign = await platform.call(cancel, { method: 'POST', path: `/task/cancel/${task.id}`, token: other.token });
+    const missing = await platform.call(cancel, { method: 'POST', path: '/task/cancel/task_doesnotexist1', token: other.token });
+    const malformed = await platform.call(cancel, { method: 'POST', path: '/task/cancel/..%2Fetc', token: other.token });
 
     // Assert
     expect(foreign.status).toBe(404);
@@ -115,8 +116,8 @@ describe.each(platforms)('task cancel on $name', (platform) => {
     const { user, token } = await createUser({ quota: 2 });
     const cancelled = await heldTask(user.id, { type: 'basic_clean' });
     const other = await heldTask(user.id, { type: 'basic_clean' });
-    await platform.call(cancel, { method: 'POST', path: `/task/${cancelled.id}/cancel`, token });
-    await platform.call(cancel, { method: 'POST', path: `/task/${other.id}/cancel`, token });
+    await platform.call(cancel, { method: 'POST', path: `/task/cancel/${cancelled.id}`, token });
+    await platform.call(cancel, { method: 'POST', path: `/task/cancel/${other.id}`, token });
 
     // Act
     const page = await platform.call(list, { method: 'GET', path: '/task/list', token, query: { status: 'cancelled' } });
@@ -155,7 +156,7 @@ describe('cancel racing completion', () => {
     const { user, token, taskId, vendorTaskId, webhookToken } = await succeededAtVendor();
 
     // Act
-    const cancelled = await platform.call(cancel, { method: 'POST', path: `/task/${taskId}/cancel`, token });
+    const cancelled = await platform.call(cancel, { method: 'POST', path: `/task/cancel/${taskId}`, token });
     await Promise.all([poll(token, taskId), webhook(webhookToken, vendorTaskId), sweep()]);
 
     // Assert
@@ -171,7 +172,7 @@ describe('cancel racing completion', () => {
     await poll(token, taskId);
 
     // Act
-    const answer = await platform.call(cancel, { method: 'POST', path: `/task/${taskId}/cancel`, token });
+    const answer = await platform.call(cancel, { method: 'POST', path: `/task/cancel/${taskId}`, token });
 
     // Assert
     expect(answer.json.data?.status).toBe('done');
@@ -181,13 +182,30 @@ describe('cancel racing completion', () => {
     expect((await runningHubRun(vendorTaskId)).cancelCalls).toBe(0);
   });
 
+  it('cancels at RunningHub a run its creator records only after the cancel', async () => {
+    // Arrange: a pose task cancelled while its creator was still starting the run
+    await setFaults({ runninghub: 'hang' });
+    const { user, token } = await createUser({ quota: 1 });
+    const task = await heldTask(user.id, { type: 'model_pose12' });
+    await platform.call(cancel, { method: 'POST', path: `/task/cancel/${task.id}`, token });
+    const { taskId: vendorTaskId } = await taskPorts.runningHub.create({ workflowId: taskPorts.tasks.workflowId, nodeInfoList: [] });
+
+    // Act
+    await markStarted(task, vendorTaskId, taskPorts);
+
+    // Assert
+    expect(await runningHubRun(vendorTaskId)).toEqual({ outcome: 'cancelled', cancelCalls: 1 });
+    expect((await taskRow(task.id))?.vendor_task_id).toBeNull();
+    expect(await ledgerKinds(task.id)).toEqual(['hold', 'release']);
+  });
+
   it.each([1, 2, 3])('all at once (round %i): exactly one outcome, one ledger resolution, and the cancel tells it', async () => {
     // Arrange
     const { user, token, taskId, vendorTaskId, webhookToken } = await succeededAtVendor();
 
     // Act
     const [answer] = await Promise.all([
-      platform.call(cancel, { method: 'POST', path: `/task/${taskId}/cancel`, token }),
+      platform.call(cancel, { method: 'POST', path: `/task/cancel/${taskId}`, token }),
       poll(token, taskId),
       webhook(webhookToken, vendorTaskId),
       sweep(),

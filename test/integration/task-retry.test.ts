@@ -12,7 +12,7 @@ import { adminCos, balanceOf, heldTask, ledgerKinds, uploadInput } from '../help
 import { createUser } from '../helpers/users';
 
 /**
- * POST /task/{taskId}/retry: a failed or cancelled task re-run as a new task (new id, the same input
+ * POST /task/retry/{taskId}: a failed or cancelled task re-run as a new task (new id, the same input
  * bytes under the new task's prefix, the same params, a new hold), idempotent per Idempotency-Key.
  * Every test ends with the ledger invariants.
  */
@@ -36,7 +36,7 @@ async function failedTask(platform: Platform, quota = 2) {
 
 const retryCall = (taskId: string, token: string, idempotencyKey?: string) => ({
   method: 'POST',
-  path: `/task/${taskId}/retry`,
+  path: `/task/retry/${taskId}`,
   token,
   ...(idempotencyKey ? { headers: { 'idempotency-key': idempotencyKey } } : {}),
 });
@@ -78,7 +78,7 @@ describe.each(platforms)('task retry on $name', (platform) => {
     const { token } = await createUser({ quota: 1 });
     const { taskId, key } = await uploadInput(platform, token, jpegImage());
     await platform.call(create, { method: 'POST', path: '/task/create', token, body: { type: 'model_pose12', inputImageUrl: key, params: { scene: 'street', category: 'dress' } } });
-    await platform.call(cancel, { method: 'POST', path: `/task/${taskId}/cancel`, token });
+    await platform.call(cancel, { method: 'POST', path: `/task/cancel/${taskId}`, token });
 
     // Act
     const answer = await platform.call(retry, retryCall(taskId, token));
@@ -88,7 +88,7 @@ describe.each(platforms)('task retry on $name', (platform) => {
     expect(answer.json.data).toMatchObject({ status: 'processing', originalTaskId: taskId });
     const read = await platform.call(get, { method: 'GET', path: `/task/${String(answer.json.data?.taskId)}`, token });
     expect(read.json.data?.params).toEqual({ scene: 'street', category: 'dress' });
-    await platform.call(cancel, { method: 'POST', path: `/task/${String(answer.json.data?.taskId)}/cancel`, token });
+    await platform.call(cancel, { method: 'POST', path: `/task/cancel/${String(answer.json.data?.taskId)}`, token });
   });
 
   it('refuses a processing or done task with 1012 (409) and spends nothing', async () => {
@@ -108,7 +108,7 @@ describe.each(platforms)('task retry on $name', (platform) => {
     expect(whenDone.status).toBe(409);
     expect(whenDone.json.error?.code).toBe(1012);
     expect(await balanceOf(user.id)).toBe(0);
-    await platform.call(cancel, { method: 'POST', path: `/task/${processing.id}/cancel`, token });
+    await platform.call(cancel, { method: 'POST', path: `/task/cancel/${processing.id}`, token });
   });
 
   it('answers 2004 (410) when the input object is gone, and spends nothing', async () => {

@@ -1,13 +1,13 @@
 -- Issue 10 (tasks as a platform): cancel, retry and vendor costs.
 --
--- 1. `cancelled`: a processing task its owner cancelled (POST /task/{taskId}/cancel). Ending it is
+-- 1. `cancelled`: a processing task its owner cancelled (POST /task/cancel/{taskId}). Ending it is
 --    the same kind of conditional `processing → cancelled` UPDATE as done/failed
 --    (shared/tasks/lifecycle.ts cancelTask), and tasks_settle_hold (migration 010) writes the hold's
 --    release for every status other than `done` (its ELSE branch), so a cancelled task gets its quota
 --    back exactly once with no change to the trigger. checkLedgerInvariants (shared/quota/ledger.ts)
 --    already expects a release for any finished status other than done; user_task_counts keys its
 --    status as VARCHAR (migration 008), so it counts cancelled tasks as they are.
--- 2. Retry (POST /task/{taskId}/retry): the new task names the task it re-runs, and the client's
+-- 2. Retry (POST /task/retry/{taskId}): the new task names the task it re-runs, and the client's
 --    Idempotency-Key is kept with it, unique per user, so one key makes at most one new task.
 -- 3. Costs (GET /admin/costs): RunningHub's run time (`taskCostTime`, seconds) beside its coins
 --    (vendor_cost, `consumeCoins`), recorded when the task completes (the day range reads idx_tasks_created, migration 005).

@@ -152,7 +152,7 @@ export interface NewTask {
   createdAt: Date;
   /** The creating request's start lease: until then nobody else starts the vendor work. */
   startLeaseSeconds: number;
-  /** A retry (POST /task/{taskId}/retry): the task it re-runs, and the client's Idempotency-Key (unique per user, migration 015). */
+  /** A retry (POST /task/retry/{taskId}): the task it re-runs, and the client's Idempotency-Key (unique per user, migration 015). */
   originalTaskId?: string | null;
   idempotencyKey?: string | null;
 }
