@@ -33,7 +33,7 @@ export interface TaskMetrics {
    * rate we do not know).
    */
   readonly vendorRunSeconds?: number | null;
-  /** Who noticed the end: 'create' | 'poll' | 'webhook' | 'sweeper' | … */
+  /** Who noticed the end: 'create' | 'poll' | 'webhook' | 'sweeper' | 'cancel' (its owner, POST /task/cancel/{taskId}) | … */
   readonly finishedBy: string;
 }
 

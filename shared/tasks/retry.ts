@@ -56,9 +56,12 @@ export async function retryTask(session: Session, taskId: string, idempotencyKey
 
   const fileName = original.input_key.split('/').at(-1) ?? 'original.jpg';
   const inputKey = `input/${session.userId}/${newTaskId}/${fileName}`;
+  // The stored params passed create's validation once; a task from before a rule changed may not now.
+  const parsed = z.safeParse(createTaskBody, { type: original.type, inputImageUrl: inputKey, params: original.params });
+  if (!parsed.success) throw new TaskNotRetryableError();
+  const body = parsed.data;
   if (!repeat && (!parseInputKey(original.input_key) || !(await ports.store.copy(original.input_key, inputKey)))) throw new InputGoneError();
 
-  const body = z.parse(createTaskBody, { type: original.type, inputImageUrl: inputKey, params: original.params });
   logger.appendKeys({ originalTaskId: original.id });
   try {
     const summary = await createTask(session, body, ports, { originalTaskId: original.id, idempotencyKey: idempotencyKey ?? null });
