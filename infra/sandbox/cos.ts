@@ -166,7 +166,8 @@ function serve(
         found.body,
         {
           ...base,
-          'content-type': found.contentType,
+          ...responseOverrides(query),
+          'content-type': query.get('response-content-type') ?? found.contentType,
           etag: found.etag,
           'last-modified': found.lastModified.toUTCString(),
           'accept-ranges': 'bytes',
@@ -196,6 +197,19 @@ function serve(
     default:
       throw new CosError(405, 'MethodNotAllowed', `The method ${method} is not allowed on an object.`);
   }
+}
+
+/**
+ * GET Object's `response-*` parameters (COS answers them as the header of that name; the URL's
+ * signature covers them when they are in q-url-param-list, which computeSignature checks).
+ */
+function responseOverrides(query: URLSearchParams): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of ['content-disposition', 'cache-control', 'content-language', 'expires', 'content-encoding']) {
+    const value = query.get(`response-${name}`);
+    if (value !== null) headers[name] = value;
+  }
+  return headers;
 }
 
 function serveCiProcess(
