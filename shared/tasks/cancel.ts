@@ -1,6 +1,7 @@
 import { assertSessionCurrent, type Session } from '../auth/session';
 import { findTask, findUserAndTask } from '../db/repositories/tasks';
 import { NotFoundError } from '../errors';
+import { deliverTaskWebhook } from './client-webhooks';
 import { cancelTask } from './lifecycle';
 import type { TaskPorts } from './ports';
 import { isTaskId } from './schemas';
@@ -20,6 +21,8 @@ export async function cancelOwnTask(session: Session, taskId: string, ports: Tas
   const task = found?.task;
   if (!task) throw new NotFoundError();
   if (task.status !== 'processing') return taskView(task, resultUrls(ports));
-  await cancelTask(task, ports);
+  // The statement that cancelled it queued its completion webhook (trigger tasks_queue_webhook,
+  // migration 017); the first attempt is made here, as the other finishers do.
+  if (await cancelTask(task, ports)) await deliverTaskWebhook(task, ports);
   return taskView((await findTask(task.id)) ?? task, resultUrls(ports));
 }

@@ -194,6 +194,7 @@ export async function cancelTask(task: TaskRow, ports: TaskPorts): Promise<boole
   const columns = { code: failure.code, reason: failure.reason, detail: failure.detail };
   const cancelled = await settle(task, 'cancelled', () => markCancelled(task.id, task.user_id, columns));
   if (!cancelled) return false;
+  await recordTaskEnded(task, { status: 'cancelled' });
   logger.info('task cancelled', { taskId: task.id });
   logTaskMetrics({ ...metricsOf(task), outcome: 'cancelled', errorCode: failure.code, finishedBy: 'cancel' });
   // The row read before the cancel may predate the vendor id; the one the cancel settled is current.

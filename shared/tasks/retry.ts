@@ -7,7 +7,7 @@ import { logger } from '../logger';
 import { mintTaskId, parseInputKey } from '../media/keys';
 import { createTask } from './create';
 import type { CreatePorts } from './ports';
-import { createTaskBody, isTaskId } from './schemas';
+import { createTaskBody, isTaskId, type RetryTaskBody } from './schemas';
 import type { TaskSummary } from './view';
 
 /** An Idempotency-Key: 1–64 visible ASCII characters (a UUID fits), stored per user (tasks.idempotency_key). */
@@ -34,7 +34,8 @@ export type RetryAnswer = TaskSummary & { originalTaskId: string };
  * is). The key is stored with the task, unique per user: a key already used for another task's retry
  * is refused. Without a key each request is a new retry.
  */
-export async function retryTask(session: Session, taskId: string, idempotencyKey: string | undefined, ports: CreatePorts): Promise<RetryAnswer> {
+export async function retryTask(session: Session, taskId: string, request: { idempotencyKey: string | undefined; body: RetryTaskBody }, ports: CreatePorts): Promise<RetryAnswer> {
+  const { idempotencyKey } = request;
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
     throw new ValidationError([{ field: 'Idempotency-Key', message: 'must be 1-64 visible ASCII characters' }]);
   }
@@ -57,7 +58,8 @@ export async function retryTask(session: Session, taskId: string, idempotencyKey
   const fileName = original.input_key.split('/').at(-1) ?? 'original.jpg';
   const inputKey = `input/${session.userId}/${newTaskId}/${fileName}`;
   // The stored params passed create's validation once; a task from before a rule changed may not now.
-  const parsed = z.safeParse(createTaskBody, { type: original.type, inputImageUrl: inputKey, params: original.params });
+  const callbackUrl = request.body.callbackUrl ?? original.callback_url ?? undefined;
+  const parsed = z.safeParse(createTaskBody, { type: original.type, inputImageUrl: inputKey, params: original.params, ...(callbackUrl ? { callbackUrl } : {}) });
   if (!parsed.success) throw new TaskNotRetryableError();
   const body = parsed.data;
   if (!repeat && (!parseInputKey(original.input_key) || !(await ports.store.copy(original.input_key, inputKey)))) throw new InputGoneError();

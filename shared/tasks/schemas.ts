@@ -46,6 +46,13 @@ export const modelPoseBody = z.object({
 export const createTaskBody = z.discriminatedUnion('type', [basicCleanBody, modelPoseBody], 'type must be basic_clean or model_pose12');
 export type CreateTaskBody = z.infer<typeof createTaskBody>;
 
+/**
+ * POST /task/retry/{taskId}'s optional JSON body: where the new task's completion webhook goes. The
+ * body may be empty; without `callbackUrl` the new task keeps the original's.
+ */
+export const retryTaskBody = z.object({ callbackUrl });
+export type RetryTaskBody = z.infer<typeof retryTaskBody>;
+
 export const stsQuery = z.object({ taskId: z.optional(z.string()) });
 
 /** Any string: a malformed id answers 404 like a missing one. */
