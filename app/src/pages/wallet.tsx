@@ -19,7 +19,7 @@ const pick = (row: Row, names: string[]): unknown => names.map((name) => row[nam
 const reasons: Record<string, string> = { purchase: '购买会员', grant: '购买会员', hold: '任务预扣', spend: '任务消耗', refund: '失败返还', release: '失败返还', expire: '到期清零' };
 const orderStates: Record<string, string> = { pending: '待支付', paid: '已支付', closed: '已关闭', refunded: '已退款', failed: '支付失败' };
 
-function Section({ title, load, render }: { title: string; load: () => Promise<unknown>; render: (row: Row) => JSX.Element }) {
+function Section({ id, title, load, render }: { id: string; title: string; load: () => Promise<unknown>; render: (row: Row) => JSX.Element }) {
   const [rows, setRows] = useState<Row[] | null>(null);
   const [missing, setMissing] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -30,12 +30,26 @@ function Section({ title, load, render }: { title: string; load: () => Promise<u
     );
   }, []);
   return (
-    <Card title={title}>
-      <ErrorBox error={error} />
-      {missing ? <p class="muted">该功能即将上线。</p> : null}
-      {rows && rows.length === 0 ? <p class="muted">暂无记录</p> : null}
-      {rows && rows.length > 0 ? <ul class="list plain">{rows.map(render)}</ul> : null}
-    </Card>
+    <div data-testid={id}>
+      <Card title={title}>
+        <ErrorBox error={error} />
+        {missing ? (
+          <p class="muted" data-state="missing">
+            该功能即将上线。
+          </p>
+        ) : null}
+        {rows && rows.length === 0 ? (
+          <p class="muted" data-state="empty">
+            暂无记录
+          </p>
+        ) : null}
+        {rows && rows.length > 0 ? (
+          <ul class="list plain" data-state="rows">
+            {rows.map(render)}
+          </ul>
+        ) : null}
+      </Card>
+    </div>
   );
 }
 
@@ -44,6 +58,7 @@ export function WalletPage() {
   return (
     <main class="page" data-testid="wallet">
       <Section
+        id="wallet-transactions"
         title="次数明细"
         load={api.quotaTransactions}
         render={(row) => {
@@ -61,6 +76,7 @@ export function WalletPage() {
         }}
       />
       <Section
+        id="wallet-orders"
         title="订单"
         load={api.membershipOrders}
         render={(row) => {
