@@ -57,16 +57,20 @@ export async function openPhone(browser: Browser, test: TestContext, options: Br
   return { context, page, console: lines };
 }
 
-/** A real photo-sized JPEG over 1 MB: noise does not compress, so 1200×1200 at quality 95 is ~1.5 MB. */
+/**
+ * A real photo-sized JPEG just over 1 MB (~1.3 MB): a gradient under mild noise, which does not
+ * compress well, at 1200×1200 and quality 95. Above 1 MB, cos-js-sdk-v5's uploadFile would go multipart.
+ */
 export function largeJpeg(width = 1200, height = 1200): Buffer {
   const data = Buffer.alloc(width * height * 4);
   let seed = 12345;
   for (let index = 0; index < data.length; index += 4) {
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
     const x = (index / 4) % width;
-    data[index] = (seed & 0xff) ^ (x & 0x3f);
-    data[index + 1] = (seed >> 8) & 0xff;
-    data[index + 2] = (seed >> 16) & 0xff;
+    const y = Math.floor(index / 4 / width);
+    data[index] = ((x >> 2) & 0xff) ^ (seed & 0x1f);
+    data[index + 1] = ((y >> 2) & 0xff) ^ ((seed >> 8) & 0x1f);
+    data[index + 2] = 128 ^ ((seed >> 16) & 0x1f);
     data[index + 3] = 0xff;
   }
   return Buffer.from(jpeg.encode({ data, width, height }, 95).data);
