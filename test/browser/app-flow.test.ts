@@ -152,6 +152,28 @@ describe('the H5 app in Chromium (phone)', () => {
     expect(page.url()).not.toContain('code=');
   });
 
+  it('pays with WeChat H5 outside WeChat: the h5_url cashier page pays and returns to the app (redirect_url)', async (test) => {
+    // Arrange: logged in (by API), not yet a member
+    const phoneNumber = '13700137004';
+    await api(stack.api, 'POST', '/auth/send-code', { body: { phone: phoneNumber } });
+    const token = String((await api(stack.api, 'POST', '/auth/login', { body: { phone: phoneNumber, code: await smsCode(phoneNumber) } })).json.data?.token);
+    const { page } = await openPhone(browser, test);
+    await page.addInitScript((value) => localStorage.setItem('aiphoto.token', value), token);
+    await page.goto(`${stack.app}#/membership`);
+
+    // Act
+    await page.getByRole('button', { name: '微信支付' }).click();
+    await page.waitForURL(`${stack.sandbox}/_sandbox/wechat/h5-pay**`);
+    const cashier = await page.locator('h1').textContent();
+    await page.getByRole('button', { name: '确认支付' }).click();
+    await page.waitForURL(`${stack.app}#/membership`);
+    await page.getByTestId('member-state').getByText('会员有效').waitFor();
+
+    // Assert
+    expect(cashier).toBe('微信支付 (H5) · 沙箱收银台');
+    expect(await page.getByTestId('quota').textContent()).toBe('会员 · 剩余 100 次');
+  });
+
   it('an upload from an origin not in CORS_ORIGINS fails in the browser (the COS preflight is refused)', async (test) => {
     // Arrange: a member, the app opened at http://localhost:<port> (CORS_ORIGINS has only 127.0.0.1)
     const token = await memberToken('13700137003');
