@@ -41,7 +41,7 @@ export async function uploadPhoto(file: File, onProgress: (percent: number) => v
     });
   } catch (error) {
     console.error('COS upload failed', error);
-    throw new Error('图片上传失败,请检查网络后重试');
+    throw new Error('图片上传失败,请检查网络后重试', { cause: error });
   }
   return { key, taskId: keys.taskId };
 }
