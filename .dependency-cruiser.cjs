@@ -140,6 +140,25 @@ module.exports = {
       to: { path: [anyShared, functionsLayer], pathNot: [configLayer, leafUtilities, notNodeModules] },
     },
     {
+      name: 'no-responses-in-functions',
+      comment:
+        'Response schemas (shared/**/responses.ts) describe answers for the OpenAPI document and the tests ' +
+        '(infra/openapi/, test/helpers/conformance.ts); a function or shared code importing one would put ' +
+        'them in a bundle\'s cold start for nothing. Only another responses.ts may build on one.',
+      severity: 'error',
+      from: { path: [functionsLayer, anyShared], pathNot: '(^|/)responses\\.ts$' },
+      to: { path: ['(^|/)shared/responses\\.ts$', '(^|/)shared/[^/]+/responses\\.ts$'] },
+    },
+    {
+      name: 'no-client-to-backend-deps',
+      comment:
+        'client/ is the typed API client a browser app bundles: it is generated from the OpenAPI document ' +
+        'and must not pull backend code (or its dependencies) into the app.',
+      severity: 'error',
+      from: { path: '(^|/)client/' },
+      to: { path: [anyShared, functionsLayer, '(^|/)infra/'], pathNot: notNodeModules },
+    },
+    {
       name: 'no-sandbox-to-shared-deps',
       comment:
         'infra/sandbox plays the real vendors. If it shared code with our vendor clients (signing, ' +

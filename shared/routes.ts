@@ -58,6 +58,7 @@ export const httpRoutes: readonly HttpRoute[] = [
   { name: 'admin-tasks', file: 'functions/admin/tasks.ts', method: 'GET', path: '/admin/tasks', timeoutSeconds: timeouts.standard },
   { name: 'admin-failed-tasks', file: 'functions/admin/failed-tasks.ts', method: 'GET', path: '/admin/failed-tasks', timeoutSeconds: timeouts.standard },
   { name: 'admin-payment-anomalies', file: 'functions/admin/payment-anomalies.ts', method: 'GET', path: '/admin/payment-anomalies', timeoutSeconds: timeouts.standard },
+  { name: 'system-openapi', file: 'functions/system/openapi.ts', method: 'GET', path: '/openapi.json', timeoutSeconds: timeouts.standard },
 ];
 
 export const scheduleRoutes: readonly ScheduleRoute[] = [{ name: 'ops-sweeper', file: 'functions/ops/sweeper.ts', everyMinutes: 1, timeoutSeconds: timeouts.timer }];

@@ -46,7 +46,9 @@ export function httpContext(settings: Config, route: HttpRoute): HttpMiddleware 
     const response = request.response;
     if (!response) return;
     const event = request.event;
-    response.headers = { ...response.headers, ...securityHeaders, ...corsHeaders(event, settings.CORS_ORIGINS), 'x-request-id': event.requestId };
+    // A route may make its answer cacheable (GET /openapi.json); every other security header is fixed.
+    const caching: Record<string, string> = response.headers['cache-control'] ? { 'cache-control': response.headers['cache-control'] } : {};
+    response.headers = { ...response.headers, ...securityHeaders, ...caching, ...corsHeaders(event, settings.CORS_ORIGINS), 'x-request-id': event.requestId };
     // requestId is passed explicitly: the logger's appended keys are shared by the whole process.
     const began = startedAt.get(event) ?? Date.now();
     logger.info('request', { requestId: event.requestId, route: route.name, method: event.method, status: response.statusCode, durationMs: Date.now() - began });

@@ -4,6 +4,7 @@ import awsV2Fixture from '../fixtures/aws-v2/post.json';
 import scfUrlFixture from '../fixtures/scf-url/post.json';
 import type { PlatformHandlers } from '../../shared/http/endpoint';
 import type { ScfContext, ScfHttpEvent } from '../../shared/http/platform';
+import { assertConformsToOpenApi } from './conformance';
 
 /** One API call, described once and turned into each platform's real event shape. */
 export interface ApiCall {
@@ -109,13 +110,19 @@ function toResult(response: { statusCode: number; headers: Record<string, string
   return { status: response.statusCode, headers: response.headers, json, text: response.body };
 }
 
+/** The answer, after checking it against the OpenAPI document (test/helpers/conformance.ts). */
+function conforming(call: ApiCall, result: ApiResult): ApiResult {
+  assertConformsToOpenApi(call.method, call.path, result);
+  return result;
+}
+
 export interface Platform {
   name: string;
   call(fn: PlatformHandlers, call: ApiCall): Promise<ApiResult>;
 }
 
-/** Every platform a function runs on; tests use `describe.each(platforms)`. */
+/** Every platform a function runs on; tests use `describe.each(platforms)`. Every answer is checked against the OpenAPI document. */
 export const platforms: Platform[] = [
-  { name: 'AWS HTTP API v2', call: async (fn, call) => toResult(await fn.handler(awsHttpEvent(call), awsContext(call.timeLimitMs))) },
-  { name: 'SCF Function URL', call: async (fn, call) => toResult(await fn.main_handler(scfUrlEvent(call), scfContext(call.timeLimitMs))) },
+  { name: 'AWS HTTP API v2', call: async (fn, call) => conforming(call, toResult(await fn.handler(awsHttpEvent(call), awsContext(call.timeLimitMs)))) },
+  { name: 'SCF Function URL', call: async (fn, call) => conforming(call, toResult(await fn.main_handler(scfUrlEvent(call), scfContext(call.timeLimitMs)))) },
 ];

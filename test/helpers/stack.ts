@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 import { dropDatabase } from '../../shared/db/migrate';
 import { checkLedgerInvariants, type LedgerViolation } from '../../shared/quota/ledger';
+import { assertConformsToOpenApi } from './conformance';
 
 /**
  * Starts the real local stack (`npm run dev`'s entry point) on spare ports with its own
@@ -62,12 +63,15 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   };
 }
 
+/** One call to the running stack's API, its answer checked against the OpenAPI document. */
 export async function api(base: string, method: string, path: string, options: { body?: unknown; token?: string } = {}) {
   const headers: Record<string, string> = {};
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const response = await fetch(`${base}${path}`, { method, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
   const text = await response.text();
+  // Every answer is checked against the OpenAPI document (test/helpers/conformance.ts).
+  assertConformsToOpenApi(method, path, { status: response.status, headers: Object.fromEntries(response.headers), text });
   return { status: response.status, headers: response.headers, text, json: (text ? JSON.parse(text) : {}) as Record<string, unknown> & { data?: Record<string, unknown>; error?: { code: number } } };
 }
 

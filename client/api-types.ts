@@ -1,0 +1,2470 @@
+/**
+ * Types of the API, generated from infra/openapi/openapi.json by `npm run docs:openapi`
+ * (infra/openapi/client-types.ts). Do not edit: test/unit/openapi.test.ts fails when this file is stale.
+ */
+
+export interface paths {
+  "/auth/send-code": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a login code by SMS */
+    post: operations["authSendCode"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/auth/login": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Log in (or register) with phone and code */
+    post: operations["authLogin"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/auth/me": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller’s profile and membership */
+    get: operations["authMe"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/auth/logout": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** End every session of the caller */
+    post: operations["authLogout"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/auth/wechat/openid": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller’s WeChat openid for JSAPI pay, from an OAuth code */
+    get: operations["authWechatOpenid"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/membership/purchase": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Create a membership order and the parameters to pay it */
+    post: operations["membershipPurchase"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/membership/status": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Membership, quota and price */
+    get: operations["membershipStatus"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/membership/payment-callback": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Payment notifications (WeChat Pay, Alipay); for the platforms only */
+    post: operations["membershipPaymentCallback"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/media/sts": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Temporary COS keys to upload one task’s input */
+    get: operations["mediaSts"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/task/create": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Create a task (basic_clean or model_pose12); holds 1 quota */
+    post: operations["taskCreate"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/task/list": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller’s tasks, newest first */
+    get: operations["taskList"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/task/{taskId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One of the caller’s tasks */
+    get: operations["taskGet"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/task/runninghub-callback": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** RunningHub’s webhook; for RunningHub only */
+    post: operations["taskRunninghubCallback"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/admin/users": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every user, newest first, phones masked */
+    get: operations["adminUsers"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/admin/tasks": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every task, newest first */
+    get: operations["adminTasks"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/admin/failed-tasks": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Tasks that failed in the last `days` days */
+    get: operations["adminFailedTasks"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/admin/payment-anomalies": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Signed payment reports that can never be credited */
+    get: operations["adminPaymentAnomalies"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/openapi.json": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** This OpenAPI document */
+    get: operations["systemOpenapi"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+
+export type webhooks = Record<string, never>;
+
+export interface components {
+  schemas: {
+    AuthSendCodeRequest: {
+      phone: string;
+    };
+    AuthLoginRequest: {
+      phone: string;
+      code: string;
+    };
+    MembershipPurchaseRequest: {
+      channel: "wx" | "alipay";
+      openid?: string;
+    };
+    TaskCreateRequest: ({
+      type: "basic_clean";
+      inputImageUrl: string;
+      params?: {
+        template?: "white_bg" | "studio" | "live";
+      };
+    }) | ({
+      type: "model_pose12";
+      inputImageUrl: string;
+      params: {
+        scene: "street" | "studio" | "indoor";
+        category: "shoes" | "dress" | "hoodie" | "coat";
+      };
+    });
+    ErrorEnvelope: {
+      success: false;
+      error: {
+        code: number;
+        message: string;
+        requestId: string;
+        details?: (components["schemas"]["FieldIssue"])[];
+      };
+    };
+    FieldIssue: {
+      field: string;
+      message: string;
+    };
+    AuthSendCodeData: {
+      expireIn: number;
+    };
+    AuthSendCodeResponse: {
+      success: true;
+      data: components["schemas"]["AuthSendCodeData"];
+      message?: string;
+    };
+    AuthLoginData: {
+      token: string;
+      user: components["schemas"]["AuthMeData"];
+    };
+    AuthLoginResponse: {
+      success: true;
+      data: components["schemas"]["AuthLoginData"];
+      message?: string;
+    };
+    AuthMeData: {
+      id: string;
+      phone: string;
+      isMember: boolean;
+      quota_remaining: number;
+      quota_expireAt: (string) | (null);
+      createdAt: string;
+    };
+    AuthMeResponse: {
+      success: true;
+      data: components["schemas"]["AuthMeData"];
+      message?: string;
+    };
+    AuthLogoutData: {
+      loggedOut: true;
+    };
+    AuthLogoutResponse: {
+      success: true;
+      data: components["schemas"]["AuthLogoutData"];
+      message?: string;
+    };
+    AuthWechatOpenidData: {
+      openid: string;
+    };
+    AuthWechatOpenidResponse: {
+      success: true;
+      data: components["schemas"]["AuthWechatOpenidData"];
+      message?: string;
+    };
+    MembershipPurchaseData: {
+      orderId: string;
+      payParams: ({
+        appId: string;
+        timeStamp: string;
+        nonceStr: string;
+        package: string;
+        signType: "RSA";
+        paySign: string;
+      }) | ({
+        h5Url: string;
+      }) | ({
+        payUrl: string;
+      });
+    };
+    MembershipPurchaseResponse: {
+      success: true;
+      data: components["schemas"]["MembershipPurchaseData"];
+      message?: string;
+    };
+    MembershipStatusData: {
+      isMember: boolean;
+      quota_remaining: number;
+      quota_expireAt: (string) | (null);
+      expireDays: number;
+      price: number;
+    };
+    MembershipStatusResponse: {
+      success: true;
+      data: components["schemas"]["MembershipStatusData"];
+      message?: string;
+    };
+    MediaStsData: {
+      credentials: {
+        tmpSecretId: string;
+        tmpSecretKey: string;
+        sessionToken: string;
+        expiredTime: number;
+      };
+      expiredTime: number;
+      bucket: string;
+      region: string;
+      allowPrefix: string;
+      taskId: string;
+      endpoint?: string;
+      cosDomain?: string;
+    };
+    MediaStsResponse: {
+      success: true;
+      data: components["schemas"]["MediaStsData"];
+      message?: string;
+    };
+    TaskCreateData: {
+      taskId: string;
+      status: "processing" | "done" | "failed";
+      createdAt: string;
+    };
+    TaskCreateResponse: {
+      success: true;
+      data: components["schemas"]["TaskCreateData"];
+      message?: string;
+    };
+    TaskListData: {
+      tasks: ({
+        id: string;
+        type: "basic_clean" | "model_pose12";
+        status: "processing" | "done" | "failed";
+        thumbnail: string | null;
+        createdAt: string;
+      })[];
+      total: number;
+      limit: number;
+      offset: number;
+      nextCursor: string | null;
+    };
+    TaskListResponse: {
+      success: true;
+      data: components["schemas"]["TaskListData"];
+      message?: string;
+    };
+    TaskGetData: ({
+      id: string;
+      type: "basic_clean" | "model_pose12";
+      inputUrl: string;
+      params: {
+        [key: string]: string;
+      };
+      createdAt: string;
+      updatedAt: string;
+      status: "processing";
+      resultUrls: null;
+    }) | ({
+      id: string;
+      type: "basic_clean" | "model_pose12";
+      inputUrl: string;
+      params: {
+        [key: string]: string;
+      };
+      createdAt: string;
+      updatedAt: string;
+      status: "done";
+      resultUrls: (string)[];
+    }) | ({
+      id: string;
+      type: "basic_clean" | "model_pose12";
+      inputUrl: string;
+      params: {
+        [key: string]: string;
+      };
+      createdAt: string;
+      updatedAt: string;
+      status: "failed";
+      resultUrls: null;
+      errorCode: number;
+      errorReason: string;
+    });
+    TaskGetResponse: {
+      success: true;
+      data: components["schemas"]["TaskGetData"];
+      message?: string;
+    };
+    TaskRunninghubCallbackData: {
+      status: "processing" | "done" | "failed";
+    };
+    TaskRunninghubCallbackResponse: {
+      success: true;
+      data: components["schemas"]["TaskRunninghubCallbackData"];
+      message?: string;
+    };
+    AdminUsersData: {
+      users: (components["schemas"]["AuthMeData"])[];
+      total: number;
+      limit: number;
+      offset: number;
+    };
+    AdminUsersResponse: {
+      success: true;
+      data: components["schemas"]["AdminUsersData"];
+      message?: string;
+    };
+    AdminTasksData: {
+      tasks: ({
+        id: string;
+        userId: string;
+        type: "basic_clean" | "model_pose12";
+        status: "processing" | "done" | "failed";
+        createdAt: string;
+      })[];
+      total: number;
+      limit: number;
+      offset: number;
+    };
+    AdminTasksResponse: {
+      success: true;
+      data: components["schemas"]["AdminTasksData"];
+      message?: string;
+    };
+    AdminFailedTasksData: {
+      tasks: ({
+        id: string;
+        userId: string;
+        type: "basic_clean" | "model_pose12";
+        status: "processing" | "done" | "failed";
+        createdAt: string;
+        errorCode: number | null;
+        errorReason: string | null;
+      })[];
+      total: number;
+    };
+    AdminFailedTasksResponse: {
+      success: true;
+      data: components["schemas"]["AdminFailedTasksData"];
+      message?: string;
+    };
+    AdminPaymentAnomaliesData: {
+      anomalies: ({
+        id: number;
+        channel: "wx" | "alipay";
+        orderId: string | null;
+        outTradeNo: string;
+        platformTradeNo: string | null;
+        reason: string;
+        source: "notification" | "query";
+        platformState: string | null;
+        reportedAmountFen: number | null;
+        reportedCurrency: string | null;
+        reportedAppId: string | null;
+        reportedMerchantId: string | null;
+        occurrences: number;
+        createdAt: string;
+        lastSeenAt: string;
+      })[];
+      total: number;
+      limit: number;
+      offset: number;
+      days: number;
+    };
+    AdminPaymentAnomaliesResponse: {
+      success: true;
+      data: components["schemas"]["AdminPaymentAnomaliesData"];
+      message?: string;
+    };
+    /** 请求参数错误 */
+    Error1000: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 1000;
+      };
+    };
+    /** 请先登录 */
+    Error1001: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 1001;
+      };
+    };
+    /** 请购买会员后使用 */
+    Error1002: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 1002;
+      };
+    };
+    /** 剩余次数不足,请续费 */
+    Error1003: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 1003;
+      };
+    };
+    /** 请求过于频繁 */
+    Error1004: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 1004;
+      };
+    };
+    /** 请求参数错误 */
+    Error1005: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 1005;
+      };
+    };
+    /** 权限不足 */
+    Error1006: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 1006;
+      };
+    };
+    /** 资源不存在 */
+    Error1007: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 1007;
+      };
+    };
+    /** 不支持的请求方法 */
+    Error1008: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 1008;
+      };
+    };
+    /** 请求体过大 */
+    Error1009: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 1009;
+      };
+    };
+    /** 请使用 application/json */
+    Error1010: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 1010;
+      };
+    };
+    /** 服务繁忙,请稍后重试 */
+    Error1011: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 1011;
+      };
+    };
+    /** 请上传 JPG/PNG 格式图片 */
+    Error2001: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 2001;
+      };
+    };
+    /** 图片不能超过 10MB */
+    Error2002: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 2002;
+      };
+    };
+    /** 未检测到服装,请更换图片 */
+    Error2003: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 2003;
+      };
+    };
+    /** 图像处理失败,请重试 */
+    Error3001: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 3001;
+      };
+    };
+    /** 生成超时,请稍后重试 */
+    Error3002: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 3002;
+      };
+    };
+    /** AI服务暂时不可用,请重试 */
+    Error3003: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 3003;
+      };
+    };
+    /** 内容不符合使用规范,已返还本次次数 */
+    Error4001: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 4001;
+      };
+    };
+    /** 支付失败,请重试 */
+    Error5001: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 5001;
+      };
+    };
+    /** 订单不存在 */
+    Error5002: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 5002;
+      };
+    };
+    /** 短信发送失败,请稍后重试 */
+    Error6001: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 6001;
+      };
+    };
+    /** 微信授权失败,请重试 */
+    Error6002: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 6002;
+      };
+    };
+    /** 服务器内部错误 */
+    Error9999: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 9999;
+      };
+    };
+  };
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+
+export type $defs = Record<string, never>;
+
+export interface operations {
+  authSendCode: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AuthSendCodeRequest"];
+      };
+    };
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AuthSendCodeResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 1010 请使用 application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1010"];
+        };
+      };
+      /** 1004 请求过于频繁 */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1004"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 6001 短信发送失败,请稍后重试 */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error6001"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  authLogin: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AuthLoginRequest"];
+      };
+    };
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AuthLoginResponse"];
+        };
+      };
+      /** 1000 请求参数错误; 1005 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": (components["schemas"]["Error1000"]) | (components["schemas"]["Error1005"]);
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 1010 请使用 application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1010"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  authMe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AuthMeResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  authLogout: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AuthLogoutResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  authWechatOpenid: {
+    parameters: {
+      query: {
+        code: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AuthWechatOpenidResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 6002 微信授权失败,请重试 */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error6002"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  membershipPurchase: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["MembershipPurchaseRequest"];
+      };
+    };
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["MembershipPurchaseResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 5001 支付失败,请重试 */
+      402: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error5001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 1010 请使用 application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1010"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  membershipStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["MembershipStatusResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  membershipPaymentCallback: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          id: string;
+          resource: {
+            ciphertext: string;
+          };
+        };
+        "application/x-www-form-urlencoded": string;
+      };
+    };
+    responses: {
+      /** Alipay: handled (`success`) or refused (`fail`) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/plain": "success" | "fail";
+        };
+      };
+      /** WeChat Pay: handled */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** Malformed or unrecognised notification | 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": ({
+            code: "FAIL";
+            message: string;
+          }) | (components["schemas"]["Error1000"]);
+          "text/plain": "success" | "fail";
+        };
+      };
+      /** WeChat Pay: signature verification failed */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            code: "FAIL";
+            message: string;
+          };
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** Not handled; the platform delivers again | 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": ({
+            code: "FAIL";
+            message: string;
+          }) | (components["schemas"]["Error9999"]);
+          "text/plain": "success" | "fail";
+        };
+      };
+      /** Busy; the platform delivers again | 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": ({
+            code: "FAIL";
+            message: string;
+          }) | (components["schemas"]["Error1011"]);
+          "text/plain": "success" | "fail";
+        };
+      };
+    };
+  };
+  mediaSts: {
+    parameters: {
+      query?: {
+        taskId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["MediaStsResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1002 请购买会员后使用 */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1002"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 1004 请求过于频繁 */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1004"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  taskCreate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["TaskCreateRequest"];
+      };
+    };
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["TaskCreateResponse"];
+        };
+      };
+      /** 1000 请求参数错误; 2001 请上传 JPG/PNG 格式图片; 2002 图片不能超过 10MB; 2003 未检测到服装,请更换图片 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": (components["schemas"]["Error1000"]) | (components["schemas"]["Error2001"]) | (components["schemas"]["Error2002"]) | (components["schemas"]["Error2003"]);
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1002 请购买会员后使用; 1003 剩余次数不足,请续费 */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": (components["schemas"]["Error1002"]) | (components["schemas"]["Error1003"]);
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 1010 请使用 application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1010"];
+        };
+      };
+      /** 4001 内容不符合使用规范,已返还本次次数 */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error4001"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 3001 图像处理失败,请重试; 3002 生成超时,请稍后重试; 3003 AI服务暂时不可用,请重试 */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": (components["schemas"]["Error3001"]) | (components["schemas"]["Error3002"]) | (components["schemas"]["Error3003"]);
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  taskList: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+        status?: "all" | "processing" | "done" | "failed";
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["TaskListResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  taskGet: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        taskId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["TaskGetResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  taskRunninghubCallback: {
+    parameters: {
+      query?: {
+        token?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": Record<string, never>;
+      };
+    };
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["TaskRunninghubCallbackResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** RunningHub could not be asked; deliver again | 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": ({
+            success: false;
+            retry: true;
+          }) | (components["schemas"]["Error1011"]);
+        };
+      };
+    };
+  };
+  adminUsers: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+        isMember?: "true" | "false";
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AdminUsersResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1006 权限不足 */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1006"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  adminTasks: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+        status?: "processing" | "done" | "failed" | "all";
+        userId?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AdminTasksResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1006 权限不足 */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1006"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  adminFailedTasks: {
+    parameters: {
+      query?: {
+        limit?: number;
+        days?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AdminFailedTasksResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1006 权限不足 */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1006"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  adminPaymentAnomalies: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+        days?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AdminPaymentAnomaliesResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1006 权限不足 */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1006"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  systemOpenapi: {
+    parameters: {
+      query?: {
+        version?: "3.1" | "3.0";
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** The document */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            openapi: string;
+            paths: {
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** Not modified (If-None-Match) */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+}

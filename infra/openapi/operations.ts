@@ -1,0 +1,196 @@
+import * as z from 'zod/mini';
+import { adminFailedTasksQuery, adminPaymentAnomaliesQuery, adminTasksQuery, adminUsersQuery } from '../../shared/admin/schemas';
+import { adminFailedTasksData, adminPaymentAnomaliesData, adminTasksData, adminUsersData } from '../../shared/admin/responses';
+import { loginData, logoutData, openidData, publicUser, sendCodeData } from '../../shared/auth/responses';
+import { loginBody, sendCodeBody } from '../../shared/auth/schemas';
+import { uploadKeysData } from '../../shared/media/responses';
+import { openidQuery } from '../../shared/payments/openid';
+import { membershipStatusData, purchaseData } from '../../shared/payments/responses';
+import { purchaseBody } from '../../shared/payments/schemas';
+import { runningHubCallbackData, runningHubRetryBody, taskListData, taskSummaryData, taskViewData } from '../../shared/tasks/responses';
+import { openApiQuery } from '../../shared/system/schemas';
+import { callbackQuery, createTaskBody, listQuery, stsQuery, taskParams } from '../../shared/tasks/schemas';
+
+/**
+ * What the OpenAPI document (infra/openapi/document.ts) says about each route of shared/routes.ts,
+ * keyed by route name. Adding a route = one entry here; test/unit/openapi.test.ts names every route
+ * that has none. Request schemas are the very ones the endpoints validate with; success schemas are
+ * the `data` of the contract's envelope (shared/<area>/responses.ts). Errors every route can answer
+ * (1000, 1007–1009, 1011, 9999; 1010 with a JSON body; 1001 with a token; 1006 for admins) are
+ * added by the generator, so `errors` lists only the route's own codes.
+ */
+type Schema = z.ZodMiniType;
+
+export type Tag = 'auth' | 'membership' | 'media' | 'task' | 'admin' | 'system';
+
+/** A reply outside the envelope (vendor callbacks, the document itself): status → content type → body schema (none: empty body). */
+export type RawResponses = Readonly<Record<number, { readonly description: string; readonly content?: Readonly<Record<string, Schema>>; readonly headers?: readonly string[] }>>;
+
+export interface Operation {
+  readonly summary: string;
+  readonly description?: string;
+  readonly tag: Tag;
+  /** `bearer`: the session token (`Authorization: Bearer …`); `admin`: an admin's token; `none`: public. */
+  readonly auth: 'none' | 'bearer' | 'admin';
+  readonly params?: Schema;
+  readonly query?: Schema;
+  /** A JSON body schema, or the content types of a body taken raw (signed vendor callbacks). */
+  readonly body?: Schema | { readonly raw: Readonly<Record<string, Schema>> };
+  /** The envelope's `data` on 200; omit for routes that only answer `raw`. */
+  readonly data?: Schema;
+  /** The route's own error codes (shared/errors.ts), beyond those every route can answer. */
+  readonly errors: readonly number[];
+  readonly raw?: RawResponses;
+}
+
+const wechatNotification = z.object({ id: z.string(), resource: z.object({ ciphertext: z.string() }) });
+const wechatFailure = z.object({ code: z.literal('FAIL'), message: z.string() });
+const alipayAnswer = z.enum(['success', 'fail']);
+
+export const operations: Readonly<Record<string, Operation>> = {
+  'auth-send-code': {
+    summary: 'Send a login code by SMS',
+    description: 'A new phone and a known phone look the same. Limits: 5 per phone per minute, 20 per IP per hour (429, Retry-After).',
+    tag: 'auth',
+    auth: 'none',
+    body: sendCodeBody,
+    data: sendCodeData,
+    errors: [1004, 6001],
+  },
+  'auth-login': {
+    summary: 'Log in (or register) with phone and code',
+    tag: 'auth',
+    auth: 'none',
+    body: loginBody,
+    data: loginData,
+    errors: [1005],
+  },
+  'auth-me': { summary: 'The caller’s profile and membership', tag: 'auth', auth: 'bearer', data: publicUser, errors: [] },
+  'auth-logout': {
+    summary: 'End every session of the caller',
+    description: 'Every token issued to the caller so far stops working.',
+    tag: 'auth',
+    auth: 'bearer',
+    data: logoutData,
+    errors: [],
+  },
+  'auth-wechat-openid': {
+    summary: 'The caller’s WeChat openid for JSAPI pay, from an OAuth code',
+    tag: 'auth',
+    auth: 'bearer',
+    query: openidQuery,
+    data: openidData,
+    errors: [6002],
+  },
+  'membership-purchase': {
+    summary: 'Create a membership order and the parameters to pay it',
+    description: 'channel wx with openid → JSAPI parameters; wx without → `h5Url`; alipay → `payUrl` (the cashier). Then poll GET /membership/status.',
+    tag: 'membership',
+    auth: 'bearer',
+    body: purchaseBody,
+    data: purchaseData,
+    errors: [5001],
+  },
+  'membership-status': {
+    summary: 'Membership, quota and price',
+    description: 'Settles overdue pending orders with their platform on the way.',
+    tag: 'membership',
+    auth: 'bearer',
+    data: membershipStatusData,
+    errors: [],
+  },
+  'membership-payment-callback': {
+    summary: 'Payment notifications (WeChat Pay, Alipay); for the platforms only',
+    description: 'Signed by the platform; answered in the platform’s own format, never the envelope.',
+    tag: 'membership',
+    auth: 'none',
+    body: { raw: { 'application/json': wechatNotification, 'application/x-www-form-urlencoded': z.string() } },
+    errors: [],
+    raw: {
+      200: { description: 'Alipay: handled (`success`) or refused (`fail`)', content: { 'text/plain': alipayAnswer } },
+      204: { description: 'WeChat Pay: handled' },
+      400: { description: 'Malformed or unrecognised notification', content: { 'application/json': wechatFailure, 'text/plain': alipayAnswer } },
+      401: { description: 'WeChat Pay: signature verification failed', content: { 'application/json': wechatFailure } },
+      500: { description: 'Not handled; the platform delivers again', content: { 'application/json': wechatFailure, 'text/plain': alipayAnswer } },
+      503: { description: 'Busy; the platform delivers again', content: { 'application/json': wechatFailure, 'text/plain': alipayAnswer }, headers: ['retry-after'] },
+    },
+  },
+  'media-sts': {
+    summary: 'Temporary COS keys to upload one task’s input',
+    description: 'PutObject only, only under `allowPrefix`, bodies up to 10 MB, for 15 minutes. Without `taskId` a new task id is minted. Members only.',
+    tag: 'media',
+    auth: 'bearer',
+    query: stsQuery,
+    data: uploadKeysData,
+    errors: [1002, 1004],
+  },
+  'task-create': {
+    summary: 'Create a task (basic_clean or model_pose12); holds 1 quota',
+    description: 'basic_clean finishes within the request; model_pose12 answers `processing`: poll GET /task/{taskId} every 3 s.',
+    tag: 'task',
+    auth: 'bearer',
+    body: createTaskBody,
+    data: taskSummaryData,
+    errors: [1002, 1003, 2001, 2002, 2003, 3001, 3002, 3003, 4001],
+  },
+  'task-list': {
+    summary: 'The caller’s tasks, newest first',
+    description: 'Paged by `limit`/`offset` (the contract) or by `cursor` (extension: pass back `nextCursor`).',
+    tag: 'task',
+    auth: 'bearer',
+    query: listQuery,
+    data: taskListData,
+    errors: [],
+  },
+  'task-get': {
+    summary: 'One of the caller’s tasks',
+    description: 'Another user’s task answers 404 exactly as a missing one.',
+    tag: 'task',
+    auth: 'bearer',
+    params: taskParams,
+    data: taskViewData,
+    errors: [],
+  },
+  'task-runninghub-callback': {
+    summary: 'RunningHub’s webhook; for RunningHub only',
+    description: 'The `token` query parameter picks the task; the body is only a hint.',
+    tag: 'task',
+    auth: 'none',
+    query: callbackQuery,
+    body: { raw: { 'application/json': z.object({}) } },
+    data: runningHubCallbackData,
+    errors: [],
+    raw: { 503: { description: 'RunningHub could not be asked; deliver again', content: { 'application/json': runningHubRetryBody }, headers: ['retry-after'] } },
+  },
+  'admin-users': { summary: 'Every user, newest first, phones masked', tag: 'admin', auth: 'admin', query: adminUsersQuery, data: adminUsersData, errors: [] },
+  'admin-tasks': { summary: 'Every task, newest first', tag: 'admin', auth: 'admin', query: adminTasksQuery, data: adminTasksData, errors: [] },
+  'admin-failed-tasks': {
+    summary: 'Tasks that failed in the last `days` days',
+    tag: 'admin',
+    auth: 'admin',
+    query: adminFailedTasksQuery,
+    data: adminFailedTasksData,
+    errors: [],
+  },
+  'admin-payment-anomalies': {
+    summary: 'Signed payment reports that can never be credited',
+    description: 'docs/payments.md "Payment anomalies".',
+    tag: 'admin',
+    auth: 'admin',
+    query: adminPaymentAnomaliesQuery,
+    data: adminPaymentAnomaliesData,
+    errors: [],
+  },
+  'system-openapi': {
+    summary: 'This OpenAPI document',
+    description: 'OpenAPI 3.1; `version=3.0` for tools that import only 3.0. Cacheable (Cache-Control, ETag).',
+    tag: 'system',
+    auth: 'none',
+    query: openApiQuery,
+    errors: [],
+    raw: {
+      200: { description: 'The document', content: { 'application/json': z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }) } },
+      304: { description: 'Not modified (If-None-Match)' },
+    },
+  },
+};

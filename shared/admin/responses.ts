@@ -1,0 +1,41 @@
+import * as z from 'zod/mini';
+import { publicUser } from '../auth/responses';
+import { isoDateTime } from '../responses';
+import { taskStatus, taskType } from '../tasks/responses';
+
+/** Success `data` of the admin routes (contract §11–13, and payment anomalies), for the OpenAPI document only. */
+
+const pageFields = { total: z.int().check(z.gte(0)), limit: z.int().check(z.gte(1)), offset: z.int().check(z.gte(0)) };
+
+/** Phones masked: `138****8000`. */
+export const adminUsersData = z.object({ users: z.array(publicUser), ...pageFields });
+
+export const adminTask = z.object({ id: z.string(), userId: z.string(), type: taskType, status: taskStatus, createdAt: isoDateTime });
+
+export const adminTasksData = z.object({ tasks: z.array(adminTask), ...pageFields });
+
+/** Contract §13, plus errorCode (extension). */
+export const adminFailedTask = z.object({ ...adminTask.shape, errorCode: z.nullable(z.int()), errorReason: z.nullable(z.string()) });
+
+export const adminFailedTasksData = z.object({ tasks: z.array(adminFailedTask), total: z.int().check(z.gte(0)) });
+
+/** shared/admin/queries.ts AdminPaymentAnomaly (docs/payments.md "Payment anomalies"). */
+export const paymentAnomaly = z.object({
+  id: z.int(),
+  channel: z.enum(['wx', 'alipay']),
+  orderId: z.nullable(z.string()),
+  outTradeNo: z.string(),
+  platformTradeNo: z.nullable(z.string()),
+  reason: z.string(),
+  source: z.enum(['notification', 'query']),
+  platformState: z.nullable(z.string()),
+  reportedAmountFen: z.nullable(z.int()),
+  reportedCurrency: z.nullable(z.string()),
+  reportedAppId: z.nullable(z.string()),
+  reportedMerchantId: z.nullable(z.string()),
+  occurrences: z.int().check(z.gte(1)),
+  createdAt: isoDateTime,
+  lastSeenAt: isoDateTime,
+});
+
+export const adminPaymentAnomaliesData = z.object({ anomalies: z.array(paymentAnomaly), ...pageFields, days: z.int().check(z.gte(1)) });
