@@ -42,19 +42,27 @@ export async function openPhone(browser: Browser, test: TestContext, options: Br
   page.on('console', (message) => lines.push(`[${message.type()}] ${message.text()}`));
   page.on('pageerror', (error) => lines.push(`[pageerror] ${error.message}`));
   page.on('requestfailed', (request) => lines.push(`[requestfailed] ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`));
-  test.onTestFailed(async () => {
-    const directory = join('test-results', 'browser');
-    mkdirSync(directory, { recursive: true });
-    const name = test.task.name.replace(/[^\w\u4e00-\u9fff-]+/g, '_').slice(0, 80);
-    const screenshot = join(directory, `${name}.png`);
-    await page.screenshot({ path: screenshot, fullPage: true }).catch(() => undefined);
-    writeFileSync(join(directory, `${name}.console.txt`), `${page.url()}\n${lines.join('\n')}\n`);
-    console.error(`browser test failed: screenshot ${screenshot}, console ${join(directory, `${name}.console.txt`)}\n  page: ${page.url()}\n  ${lines.join('\n  ')}`);
-  });
-  test.onTestFinished(async () => {
+  // One hook, in this order: the evidence is taken before the context closes (vitest does not
+  // order onTestFailed before onTestFinished hooks registered elsewhere, e.g. a browser.close()).
+  test.onTestFinished(async (finished) => {
+    if (finished.task.result?.state === 'fail') await saveEvidence(test, page, lines);
     await context.close();
   });
   return { context, page, console: lines };
+}
+
+async function saveEvidence(test: TestContext, page: Page, lines: readonly string[]): Promise<void> {
+  const directory = join('test-results', 'browser');
+  mkdirSync(directory, { recursive: true });
+  const name = test.task.name.replace(/[^\w\u4e00-\u9fff-]+/g, '_').slice(0, 80);
+  const screenshot = join(directory, `${name}.png`);
+  const consoleFile = join(directory, `${name}.console.txt`);
+  const shot = await page.screenshot({ path: screenshot, fullPage: true }).then(
+    () => screenshot,
+    (error: Error) => `none (${error.message.split('\n')[0] ?? ''})`,
+  );
+  writeFileSync(consoleFile, `${page.url()}\n${lines.join('\n')}\n`);
+  console.error(`browser test failed: screenshot ${shot}, console ${consoleFile}\n  page: ${page.url()}\n  ${lines.join('\n  ')}`);
 }
 
 /**
