@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { largeJpeg, launchChromium, openPhone, wechatUserAgent } from '../helpers/browser';
+import { jpegImage } from '../helpers/images';
 import { api, stackLedgerProblems, startStack, type RunningStack } from '../helpers/stack';
 
 /**
@@ -49,9 +50,9 @@ async function memberToken(phone: string): Promise<string> {
   return token;
 }
 
-async function createTask(page: Page, kind: '基础精修' | 'AI 模特 12 姿势'): Promise<void> {
+async function createTask(page: Page, kind: '基础精修' | 'AI 模特 12 姿势', buffer = photo): Promise<void> {
   await page.goto(`${stack.app}#/create`);
-  await page.getByTestId('photo').setInputFiles({ name: 'product.jpg', mimeType: 'image/jpeg', buffer: photo });
+  await page.getByTestId('photo').setInputFiles({ name: 'product.jpg', mimeType: 'image/jpeg', buffer });
   await page.getByRole('radio', { name: new RegExp(kind) }).click();
   await page.getByRole('button', { name: /开始生成/ }).click();
   await page.waitForURL(/#\/task\/task_/);
@@ -59,6 +60,16 @@ async function createTask(page: Page, kind: '基础精修' | 'AI 模特 12 姿�
 
 async function routeExists(method: string, path: string, token: string): Promise<boolean> {
   return (await api(stack.api, method, path, { token })).status !== 404;
+}
+
+/** Whether the API's OpenAPI document lists `/task/{taskId}/<action>` (what the app reads to show the button). */
+async function documentLists(action: 'cancel' | 'retry'): Promise<boolean> {
+  const document = (await (await fetch(`${stack.api}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+  return Object.keys(document.paths).some((path) => path.endsWith(`}/${action}`));
+}
+
+async function setFault(runninghub: string): Promise<void> {
+  await fetch(`${stack.sandbox}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ runninghub }) });
 }
 
 describe('the H5 app in Chromium (phone)', () => {
@@ -172,6 +183,33 @@ describe('the H5 app in Chromium (phone)', () => {
     // Assert
     expect(cashier).toBe('微信支付 (H5) · 沙箱收银台');
     expect(await page.getByTestId('quota').textContent()).toBe('会员 · 剩余 100 次');
+  });
+
+  it('offers cancel on a running task and retry on a failed one where the API has them (its OpenAPI document lists them)', async (test) => {
+    // Arrange: a member; RunningHub first hangs (the task stays processing), then fails
+    const token = await memberToken('13700137005');
+    const { page } = await openPhone(browser, test);
+    await page.addInitScript((value) => localStorage.setItem('aiphoto.token', value), token);
+    const [cancelListed, retryListed] = await Promise.all([documentLists('cancel'), documentLists('retry')]);
+    const small = jpegImage({ width: 320, height: 320 });
+
+    // Act
+    await setFault('hang');
+    await createTask(page, 'AI 模特 12 姿势', small);
+    await page.locator('[data-actions]').waitFor({ state: 'attached' });
+    const cancelShown = await page.getByRole('button', { name: '取消任务' }).isVisible();
+    await setFault('fail');
+    await createTask(page, 'AI 模特 12 姿势', small);
+    await page.getByTestId('task-status').getByText('失败').waitFor({ timeout: 60_000 });
+    await page.locator('[data-actions]').waitFor({ state: 'attached' });
+    const retryShown = await page.getByRole('button', { name: '重试' }).isVisible();
+    const failure = await page.locator('.card .error').first().textContent();
+    await setFault('ok');
+
+    // Assert
+    expect(cancelShown).toBe(cancelListed);
+    expect(retryShown).toBe(retryListed);
+    expect(failure).toMatch(/[\u4e00-\u9fff]/);
   });
 
   it('an upload from an origin not in CORS_ORIGINS fails in the browser (the COS preflight is refused)', async (test) => {

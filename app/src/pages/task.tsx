@@ -7,7 +7,7 @@ import { Card, ErrorBox, formatTime, messageOf, sleep, statusName, typeName } fr
 export function TaskPage({ taskId, onChange }: { taskId: string; onChange: () => Promise<unknown> }) {
   const [task, setTask] = useState<Task | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [actions, setActions] = useState({ cancel: false, retry: false });
+  const [actions, setActions] = useState<{ cancel: boolean; retry: boolean } | null>(null);
   const [round, setRound] = useState(0);
   const [started] = useState(Date.now());
   const [now, setNow] = useState(Date.now());
@@ -83,13 +83,14 @@ export function TaskPage({ taskId, onChange }: { taskId: string; onChange: () =>
         ) : null}
         {task.status === 'failed' ? <p class="error">{task.errorReason ?? '处理失败,次数已返还'}</p> : null}
         <ErrorBox error={error} />
-        <div class="row">
-          {actions.cancel && task.status === 'processing' ? (
+        {/* data-actions: which optional actions the API offers (read from its OpenAPI document), once known. */}
+        <div class="row" data-actions={actions ? Object.keys(actions).filter((name) => actions[name as keyof typeof actions]).join(',') || 'none' : undefined}>
+          {actions?.cancel && task.status === 'processing' ? (
             <button class="secondary" onClick={() => void act('cancel')}>
               取消任务
             </button>
           ) : null}
-          {actions.retry && task.status === 'failed' ? (
+          {actions?.retry && task.status === 'failed' ? (
             <button class="secondary" onClick={() => void act('retry')}>
               重试
             </button>
