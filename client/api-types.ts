@@ -354,6 +354,14 @@ export interface components {
       field: string;
       message: string;
     };
+    User: {
+      id: string;
+      phone: string;
+      isMember: boolean;
+      quota_remaining: number;
+      quota_expireAt: (string) | (null);
+      createdAt: string;
+    };
     AuthSendCodeData: {
       expireIn: number;
     };
@@ -364,24 +372,16 @@ export interface components {
     };
     AuthLoginData: {
       token: string;
-      user: components["schemas"]["AuthMeData"];
+      user: components["schemas"]["User"];
     };
     AuthLoginResponse: {
       success: true;
       data: components["schemas"]["AuthLoginData"];
       message?: string;
     };
-    AuthMeData: {
-      id: string;
-      phone: string;
-      isMember: boolean;
-      quota_remaining: number;
-      quota_expireAt: (string) | (null);
-      createdAt: string;
-    };
     AuthMeResponse: {
       success: true;
-      data: components["schemas"]["AuthMeData"];
+      data: components["schemas"]["User"];
       message?: string;
     };
     AuthLogoutData: {
@@ -530,7 +530,7 @@ export interface components {
       message?: string;
     };
     AdminUsersData: {
-      users: (components["schemas"]["AuthMeData"])[];
+      users: (components["schemas"]["User"])[];
       total: number;
       limit: number;
       offset: number;

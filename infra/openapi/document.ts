@@ -3,7 +3,7 @@ import * as errors from '../../shared/errors';
 import { INTERNAL_ERROR_CODE } from '../../shared/http/respond';
 import { errorEnvelope, fieldIssue, successEnvelope } from '../../shared/responses';
 import { httpRoutes, type HttpRoute } from '../../shared/routes';
-import { operations, type Operation, type RawResponses } from './operations';
+import { namedSchemas, operations, type Operation, type RawResponses } from './operations';
 
 /**
  * The OpenAPI document, built from the route table (shared/routes.ts), the per-route table
@@ -84,6 +84,10 @@ export function buildDocument(version: OpenApiVersion = '3.1'): OpenApiDocument 
   responses.add(errorEnvelope, { id: 'ErrorEnvelope' });
   responses.add(fieldIssue, { id: 'FieldIssue' });
   const dataIds = new Map<z.ZodMiniType, string>();
+  for (const [id, schema] of Object.entries(namedSchemas)) {
+    responses.add(schema, { id });
+    dataIds.set(schema, id);
+  }
   for (const route of httpRoutes) {
     const operation = operations[route.name] as Operation;
     if (operation.body && !('raw' in operation.body)) requests.add(operation.body, { id: `${pascal(route.name)}Request` });

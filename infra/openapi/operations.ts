@@ -43,6 +43,9 @@ export interface Operation {
   readonly raw?: RawResponses;
 }
 
+/** Response schemas used by several routes, named in components.schemas by these keys (instead of the first route's `<Route>Data`). */
+export const namedSchemas: Readonly<Record<string, Schema>> = { User: publicUser };
+
 const wechatNotification = z.object({ id: z.string(), resource: z.object({ ciphertext: z.string() }) });
 const wechatFailure = z.object({ code: z.literal('FAIL'), message: z.string() });
 const alipayAnswer = z.enum(['success', 'fail']);

@@ -75,6 +75,20 @@ export async function api(base: string, method: string, path: string, options: {
   return { status: response.status, headers: response.headers, text, json: (text ? JSON.parse(text) : {}) as Record<string, unknown> & { data?: Record<string, unknown>; error?: { code: number } } };
 }
 
+/**
+ * The `fetch` to give the typed client (client/index.ts `createApiClient(base, token, { fetch })`):
+ * every answer is checked against the OpenAPI document like `api()`'s.
+ */
+export function conformingFetch(apiBase: string): (request: Request) => Promise<Response> {
+  const basePath = new URL(apiBase).pathname.replace(/\/$/, '');
+  return async (request) => {
+    const response = await fetch(request);
+    const url = new URL(request.url);
+    assertConformsToOpenApi(request.method, `${url.pathname.slice(basePath.length)}${url.search}`, { status: response.status, headers: Object.fromEntries(response.headers), text: await response.clone().text() });
+    return response;
+  };
+}
+
 /** The ledger invariants (shared/quota/ledger.ts), checked in a running stack's own database. */
 export async function stackLedgerProblems(stack: RunningStack): Promise<LedgerViolation[]> {
   const connection = await createConnection({ uri: stack.databaseUrl });
