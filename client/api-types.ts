@@ -293,6 +293,176 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/auth/refresh": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A new access token and refresh token for a refresh token */
+    post: operations["authRefresh"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/quota/transactions": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller’s quota ledger, newest first */
+    get: operations["quotaTransactions"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/quota/statistics": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where the caller’s quota went: totals, tasks, the last 12 months */
+    get: operations["quotaStatistics"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/membership/orders": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller’s orders, newest first */
+    get: operations["membershipOrders"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/membership/orders/{orderId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One of the caller’s orders */
+    get: operations["membershipOrder"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/admin/stats": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Users, members, activity, tasks, revenue and refunds by month */
+    get: operations["adminStats"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/task/events/{taskId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One of the caller’s tasks’ event trail, oldest first */
+    get: operations["taskEvents"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/webhook/secret": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller’s completion-webhook signing secret */
+    get: operations["webhookSecret"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/webhook/secret/rotate": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Replace the caller’s completion-webhook signing secret */
+    post: operations["webhookRotateSecret"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/admin/orders/{orderId}/refund": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Refund a paid order in full at its platform */
+    post: operations["adminOrderRefund"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/openapi.json": {
     parameters: {
       query?: never;
@@ -318,6 +488,8 @@ export interface components {
   schemas: {
     AuthSendCodeRequest: {
       phone: string;
+      captchaTicket?: string;
+      captchaRandstr?: string;
     };
     AuthLoginRequest: {
       phone: string;
@@ -330,17 +502,25 @@ export interface components {
     TaskCreateRequest: ({
       type: "basic_clean";
       inputImageUrl: string;
+      callbackUrl?: string;
       params?: {
         template?: "white_bg" | "studio" | "live";
       };
     }) | ({
       type: "model_pose12";
       inputImageUrl: string;
+      callbackUrl?: string;
       params: {
         scene: "street" | "studio" | "indoor";
         category: "shoes" | "dress" | "hoodie" | "coat";
       };
     });
+    AuthRefreshRequest: {
+      refreshToken: string;
+    };
+    AdminOrderRefundRequest: {
+      reason: string;
+    };
     ErrorEnvelope: {
       success: false;
       error: {
@@ -362,6 +542,47 @@ export interface components {
       quota_expireAt: (string) | (null);
       createdAt: string;
     };
+    Order: {
+      orderId: string;
+      channel: "wx" | "alipay";
+      payMethod: "jsapi" | "h5" | "wap";
+      amount: number;
+      status: "pending" | "paid" | "failed" | "refunding" | "refunded";
+      createdAt: string;
+      paidAt: (string) | (null);
+      refundedAt: (string) | (null);
+    };
+    WebhookSecret: {
+      secret: string;
+      createdAt: string;
+      rotatedAt: (string) | (null);
+    };
+    TaskCounts: {
+      total: number;
+      byStatus: {
+        processing: number;
+        done: number;
+        failed: number;
+      };
+      byType: {
+        basic_clean: {
+          total: number;
+          byStatus: {
+            processing: number;
+            done: number;
+            failed: number;
+          };
+        };
+        model_pose12: {
+          total: number;
+          byStatus: {
+            processing: number;
+            done: number;
+            failed: number;
+          };
+        };
+      };
+    };
     AuthSendCodeData: {
       expireIn: number;
     };
@@ -373,6 +594,7 @@ export interface components {
     AuthLoginData: {
       token: string;
       user: components["schemas"]["User"];
+      refreshToken: string;
     };
     AuthLoginResponse: {
       success: true;
@@ -489,6 +711,13 @@ export interface components {
       };
       createdAt: string;
       updatedAt: string;
+      progress: number;
+      logs: ({
+        kind: "created" | "quota_held" | "input_checked" | "moderation" | "vendor_submitted" | "vendor_queued" | "vendor_running" | "frames_copied" | "done" | "failed" | "cancelled" | "quota_confirmed" | "quota_released" | "webhook_delivered" | "webhook_failed";
+        level: "info" | "warn" | "error";
+        message: string;
+        createdAt: string;
+      })[];
       status: "processing";
       resultUrls: null;
     }) | ({
@@ -500,6 +729,13 @@ export interface components {
       };
       createdAt: string;
       updatedAt: string;
+      progress: number;
+      logs: ({
+        kind: "created" | "quota_held" | "input_checked" | "moderation" | "vendor_submitted" | "vendor_queued" | "vendor_running" | "frames_copied" | "done" | "failed" | "cancelled" | "quota_confirmed" | "quota_released" | "webhook_delivered" | "webhook_failed";
+        level: "info" | "warn" | "error";
+        message: string;
+        createdAt: string;
+      })[];
       status: "done";
       resultUrls: (string)[];
     }) | ({
@@ -511,6 +747,13 @@ export interface components {
       };
       createdAt: string;
       updatedAt: string;
+      progress: number;
+      logs: ({
+        kind: "created" | "quota_held" | "input_checked" | "moderation" | "vendor_submitted" | "vendor_queued" | "vendor_running" | "frames_copied" | "done" | "failed" | "cancelled" | "quota_confirmed" | "quota_released" | "webhook_delivered" | "webhook_failed";
+        level: "info" | "warn" | "error";
+        message: string;
+        createdAt: string;
+      })[];
       status: "failed";
       resultUrls: null;
       errorCode: number;
@@ -602,6 +845,139 @@ export interface components {
       data: components["schemas"]["AdminPaymentAnomaliesData"];
       message?: string;
     };
+    AuthRefreshData: {
+      token: string;
+      refreshToken: string;
+    };
+    AuthRefreshResponse: {
+      success: true;
+      data: components["schemas"]["AuthRefreshData"];
+      message?: string;
+    };
+    QuotaTransactionsData: {
+      items: ({
+        id: string;
+        kind: "grant" | "hold" | "confirm" | "release" | "expire" | "refund";
+        delta: number;
+        balanceAfter: number;
+        reference: string;
+        note: string;
+        createdAt: string;
+      })[];
+      nextCursor: string | null;
+    };
+    QuotaTransactionsResponse: {
+      success: true;
+      data: components["schemas"]["QuotaTransactionsData"];
+      message?: string;
+    };
+    QuotaStatisticsData: {
+      balance: number;
+      totals: {
+        granted: number;
+        used: number;
+        returned: number;
+        expired: number;
+        refunded: number;
+        held: number;
+      };
+      tasks: components["schemas"]["TaskCounts"];
+      monthly: ({
+        month: string;
+        granted: number;
+        used: number;
+        returned: number;
+        expired: number;
+        refunded: number;
+        tasks: components["schemas"]["TaskCounts"];
+      })[];
+    };
+    QuotaStatisticsResponse: {
+      success: true;
+      data: components["schemas"]["QuotaStatisticsData"];
+      message?: string;
+    };
+    MembershipOrdersData: {
+      items: (components["schemas"]["Order"])[];
+      nextCursor: string | null;
+    };
+    MembershipOrdersResponse: {
+      success: true;
+      data: components["schemas"]["MembershipOrdersData"];
+      message?: string;
+    };
+    MembershipOrderResponse: {
+      success: true;
+      data: components["schemas"]["Order"];
+      message?: string;
+    };
+    AdminStatsData: {
+      users: {
+        total: number;
+        members: number;
+        active30d: number;
+      };
+      tasks: components["schemas"]["TaskCounts"];
+      monthly: ({
+        month: string;
+        newUsers: number;
+        paidOrders: number;
+        revenue: number;
+        refundedOrders: number;
+        refunds: number;
+      })[];
+    };
+    AdminStatsResponse: {
+      success: true;
+      data: components["schemas"]["AdminStatsData"];
+      message?: string;
+    };
+    TaskEventsData: {
+      taskId: string;
+      events: ({
+        kind: "created" | "quota_held" | "input_checked" | "moderation" | "vendor_submitted" | "vendor_queued" | "vendor_running" | "frames_copied" | "done" | "failed" | "cancelled" | "quota_confirmed" | "quota_released" | "webhook_delivered" | "webhook_failed";
+        level: "info" | "warn" | "error";
+        message: string;
+        createdAt: string;
+        data?: {
+          [key: string]: string | number | boolean;
+        };
+      })[];
+    };
+    TaskEventsResponse: {
+      success: true;
+      data: components["schemas"]["TaskEventsData"];
+      message?: string;
+    };
+    WebhookSecretResponse: {
+      success: true;
+      data: components["schemas"]["WebhookSecret"];
+      message?: string;
+    };
+    WebhookRotateSecretResponse: {
+      success: true;
+      data: components["schemas"]["WebhookSecret"];
+      message?: string;
+    };
+    AdminOrderRefundData: {
+      orderId: string;
+      userId: string;
+      channel: "wx" | "alipay";
+      payMethod: "jsapi" | "h5" | "wap";
+      amount: number;
+      status: "refunding" | "refunded";
+      refundNo: string | null;
+      refundReason: string | null;
+      createdAt: string;
+      paidAt: (string) | (null);
+      refundRequestedAt: (string) | (null);
+      refundedAt: (string) | (null);
+    };
+    AdminOrderRefundResponse: {
+      success: true;
+      data: components["schemas"]["AdminOrderRefundData"];
+      message?: string;
+    };
     /** 请求参数错误 */
     Error1000: components["schemas"]["ErrorEnvelope"] & {
       error?: {
@@ -674,6 +1050,18 @@ export interface components {
         code?: 1011;
       };
     };
+    /** 未登录或token无效 */
+    Error1015: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 1015;
+      };
+    };
+    /** 请求参数错误 */
+    Error1016: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 1016;
+      };
+    };
     /** 请上传 JPG/PNG 格式图片 */
     Error2001: components["schemas"]["ErrorEnvelope"] & {
       error?: {
@@ -728,6 +1116,18 @@ export interface components {
         code?: 5002;
       };
     };
+    /** 订单状态不允许退款 */
+    Error5003: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 5003;
+      };
+    };
+    /** 退款失败,请稍后重试 */
+    Error5004: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 5004;
+      };
+    };
     /** 短信发送失败,请稍后重试 */
     Error6001: components["schemas"]["ErrorEnvelope"] & {
       error?: {
@@ -779,13 +1179,13 @@ export interface operations {
           "application/json": components["schemas"]["AuthSendCodeResponse"];
         };
       };
-      /** 1000 请求参数错误 */
+      /** 1000 请求参数错误; 1016 请求参数错误 */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["Error1000"];
+          "application/json": (components["schemas"]["Error1000"]) | (components["schemas"]["Error1016"]);
         };
       };
       /** 1007 资源不存在 */
@@ -2365,6 +2765,910 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  authRefresh: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AuthRefreshRequest"];
+      };
+    };
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AuthRefreshResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1015 未登录或token无效 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1015"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 1010 请使用 application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1010"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  quotaTransactions: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["QuotaTransactionsResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  quotaStatistics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["QuotaStatisticsResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  membershipOrders: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["MembershipOrdersResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  membershipOrder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orderId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["MembershipOrderResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在; 5002 订单不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": (components["schemas"]["Error1007"]) | (components["schemas"]["Error5002"]);
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  adminStats: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AdminStatsResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1006 权限不足 */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1006"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  taskEvents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        taskId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["TaskEventsResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  webhookSecret: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["WebhookSecretResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  webhookRotateSecret: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["WebhookRotateSecretResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  adminOrderRefund: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orderId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AdminOrderRefundRequest"];
+      };
+    };
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AdminOrderRefundResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1006 权限不足 */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1006"];
+        };
+      };
+      /** 1007 资源不存在; 5002 订单不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": (components["schemas"]["Error1007"]) | (components["schemas"]["Error5002"]);
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 5003 订单状态不允许退款 */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error5003"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 1010 请使用 application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1010"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 5004 退款失败,请稍后重试 */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error5004"];
         };
       };
       /** 1011 服务繁忙,请稍后重试 */

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { publicUser } from '../auth/responses';
 import { isoDateTime } from '../responses';
+import { taskCounts } from '../quota/responses';
 import { taskStatus, taskType } from '../tasks/responses';
 
 /** Success `data` of the admin routes (contract §11–13, and payment anomalies), for the OpenAPI document only. */
@@ -39,3 +40,30 @@ export const paymentAnomaly = z.object({
 });
 
 export const adminPaymentAnomaliesData = z.object({ anomalies: z.array(paymentAnomaly), ...pageFields, days: z.int().check(z.gte(1)) });
+
+const count = z.int().check(z.gte(0));
+
+/** Extension: GET /admin/stats (shared/admin/stats.ts AdminStats); money in fen. */
+export const adminStatsData = z.object({
+  users: z.object({
+    total: count,
+    /** Members now. */
+    members: count,
+    /** Users who created a task or an order in the last 30 days. */
+    active30d: count,
+  }),
+  tasks: taskCounts,
+  /** The last 12 months (UTC), oldest first, the current month last. */
+  monthly: z.array(
+    z.object({
+      month: z.string().check(z.regex(/^\d{4}-\d{2}$/)),
+      newUsers: count,
+      paidOrders: count,
+      /** Fen paid that month (orders refunded later included: the refund counts in its own month). */
+      revenue: count,
+      refundedOrders: count,
+      /** Fen refunded that month. */
+      refunds: count,
+    }),
+  ),
+});

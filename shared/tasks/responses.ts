@@ -9,6 +9,40 @@ export const taskStatus = z.enum(['processing', 'done', 'failed']);
 /** POST /task/create (shared/tasks/view.ts taskSummary). */
 export const taskSummaryData = z.object({ taskId: z.string(), status: taskStatus, createdAt: isoDateTime });
 
+/** What may happen to a task (shared/tasks/events.ts taskEventKinds; test/unit/openapi-types.test.ts keeps the two equal). */
+export const taskEventKind = z.enum([
+  'created',
+  'quota_held',
+  'input_checked',
+  'moderation',
+  'vendor_submitted',
+  'vendor_queued',
+  'vendor_running',
+  'frames_copied',
+  'done',
+  'failed',
+  'cancelled',
+  'quota_confirmed',
+  'quota_released',
+  'webhook_delivered',
+  'webhook_failed',
+]);
+
+/** One line of a task's trail in GET /task/{taskId}'s `logs` (shared/tasks/events.ts taskEventView without its data). */
+export const taskLog = z.object({
+  kind: taskEventKind,
+  level: z.enum(['info', 'warn', 'error']),
+  /** Chinese, for the user. */
+  message: z.string(),
+  createdAt: isoDateTime,
+});
+
+/** One event of GET /task/events/{taskId}: the log line and, when it has any, its small user-safe data (counts, codes, statuses). */
+export const taskEvent = z.object({ ...taskLog.shape, data: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))) });
+
+/** Extension: GET /task/events/{taskId}, oldest first. */
+export const taskEventsData = z.object({ taskId: z.string(), events: z.array(taskEvent) });
+
 const taskViewFields = {
   id: z.string(),
   type: taskType,
@@ -18,11 +52,16 @@ const taskViewFields = {
   params: z.record(z.string(), z.string()),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
+  /** Extension: 0–100 from the trail; 100 once the task ended. */
+  progress: z.int().check(z.gte(0), z.lte(100)),
+  /** Extension: the task's trail, oldest first (GET /task/events/{taskId} adds each event's data). */
+  logs: z.array(taskLog),
 };
 
 /**
- * GET /task/{taskId} (shared/tasks/view.ts taskView): result URLs only when done (1 image, or 12
- * frames); a failed task adds the error code (extension) and the contract's errorReason.
+ * GET /task/{taskId} (shared/tasks/read.ts TaskDetails): result URLs only when done (1 image, or 12
+ * frames); a failed task adds the error code (extension) and the contract's errorReason. The same
+ * JSON is a completion webhook's body.
  */
 export const taskViewData = z.discriminatedUnion('status', [
   z.object({ ...taskViewFields, status: z.literal('processing'), resultUrls: z.null() }),
@@ -48,3 +87,12 @@ export const runningHubCallbackData = z.object({ status: taskStatus });
 
 /** POST /task/runninghub-callback when the vendor could not be asked: 503 with Retry-After, RunningHub delivers again. */
 export const runningHubRetryBody = z.object({ success: z.literal(false), retry: z.literal(true) });
+
+/** Extension: GET /webhook/secret and POST /webhook/secret/rotate (shared/tasks/client-webhooks.ts WebhookSecretView). */
+export const webhookSecretData = z.object({
+  /** `whsec_` and base64: the Standard Webhooks signing key of the caller's completion webhooks. */
+  secret: z.string().check(z.regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/)),
+  createdAt: isoDateTime,
+  /** When it was last replaced; null if never. */
+  rotatedAt: z.nullable(isoDateTime),
+});
