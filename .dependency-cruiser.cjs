@@ -168,6 +168,15 @@ module.exports = {
       to: { path: [anyShared, functionsLayer], pathNot: notNodeModules },
     },
     {
+      name: 'no-app-to-backend-deps',
+      comment:
+        'app/ is the H5 client, built for the browser and hosted apart from the API: it talks to the ' +
+        'backend over HTTP only (app/src/api.ts), never by importing its code (server code, settings, secrets).',
+      severity: 'error',
+      from: { path: '(^|/)app/' },
+      to: { path: [anyShared, functionsLayer, '(^|/)infra/', '(^|/)scripts/'], pathNot: notNodeModules },
+    },
+    {
       name: 'no-circular',
       comment:
         'This dependency is part of a circular relationship. A cycle makes load order decide what is ' +

@@ -2,7 +2,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', '.serverless', '.esbuild', 'coverage', '.tmpbench'] },
+  // app/dist* is the app's build output (npm run build:app, or npm run dev's build); app/src is linted.
+  { ignores: ['node_modules', 'dist', '.serverless', '.esbuild', 'coverage', '.tmpbench', 'app/dist', 'app/dist.*', 'test-results'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -271,3 +271,40 @@ export class RefundFailedError extends AppError {
     super(message);
   }
 }
+
+/**
+ * The task was cancelled by its owner (POST /task/cancel/{taskId}; extension): its quota came back.
+ * The failure table's entry for a task that ends `cancelled` (shared/tasks/failures.ts); the contract
+ * has no word for 409, so the message is our own.
+ */
+export class TaskCancelledError extends AppError {
+  readonly code = 3004;
+  readonly status = 409;
+  constructor(message = '已取消,已返还配额') {
+    super(message);
+  }
+}
+
+/**
+ * POST /task/retry/{taskId} on a task that is still processing or ended done (extension): only a
+ * failed or cancelled task is re-run. The contract has no word for 409.
+ */
+export class TaskNotRetryableError extends AppError {
+  readonly code = 1012;
+  readonly status = 409;
+  constructor(message = '任务处理中或已完成,无法重试') {
+    super(message);
+  }
+}
+
+/**
+ * The uploaded image a retry would re-use is no longer in storage (extension): the client uploads it
+ * again and creates a new task. 410 Gone, a status the contract has no word for.
+ */
+export class InputGoneError extends AppError {
+  readonly code = 2004;
+  readonly status = 410;
+  constructor(message = '原图已不存在,请重新上传后创建任务') {
+    super(message);
+  }
+}

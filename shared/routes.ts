@@ -69,6 +69,13 @@ export const httpRoutes: readonly HttpRoute[] = [
   { name: 'webhook-rotate-secret', file: 'functions/webhook/rotate-secret.ts', method: 'POST', path: '/webhook/secret/rotate', timeoutSeconds: timeouts.standard },
   { name: 'admin-order-refund', file: 'functions/admin/order-refund.ts', method: 'POST', path: '/admin/orders/{orderId}/refund', timeoutSeconds: timeouts.standard },
   { name: 'system-openapi', file: 'functions/system/openapi.ts', method: 'GET', path: '/openapi.json', timeoutSeconds: timeouts.standard },
+  { name: 'abilities-list', file: 'functions/abilities/list.ts', method: 'GET', path: '/abilities', timeoutSeconds: timeouts.standard },
+  { name: 'abilities-get', file: 'functions/abilities/get.ts', method: 'GET', path: '/abilities/{abilityId}', timeoutSeconds: timeouts.standard },
+  { name: 'task-cancel', file: 'functions/task/cancel.ts', method: 'POST', path: '/task/cancel/{taskId}', timeoutSeconds: timeouts.standard },
+  { name: 'task-retry', file: 'functions/task/retry.ts', method: 'POST', path: '/task/retry/{taskId}', timeoutSeconds: timeouts.vendorChain },
+  { name: 'media-signed-download', file: 'functions/media/signed-download.ts', method: 'POST', path: '/media/signed-download', timeoutSeconds: timeouts.standard },
+  { name: 'admin-vendor-status', file: 'functions/admin/vendor-status.ts', method: 'GET', path: '/admin/vendor-status', timeoutSeconds: timeouts.standard },
+  { name: 'admin-costs', file: 'functions/admin/costs.ts', method: 'GET', path: '/admin/costs', timeoutSeconds: timeouts.standard },
 ];
 
 export const scheduleRoutes: readonly ScheduleRoute[] = [{ name: 'ops-sweeper', file: 'functions/ops/sweeper.ts', everyMinutes: 1, timeoutSeconds: timeouts.timer }];

@@ -26,6 +26,12 @@ process.env.WECHAT_PAY_BASE_URL ||= `http://127.0.0.1:${sandboxPort}`;
 process.env.WECHAT_OAUTH_BASE_URL ||= `http://127.0.0.1:${sandboxPort}`;
 process.env.ALIPAY_GATEWAY_URL ||= `http://127.0.0.1:${sandboxPort}/gateway.do`;
 process.env.PAYMENT_NOTIFY_URL ||= `${apiBaseUrl}/membership/payment-callback`;
+// The H5 app is served by the gateway at the API's origin (below): its origin may upload to the
+// sandbox COS (whose CORS rules follow CORS_ORIGINS, as `npm run cos:cors` sets them on the real
+// bucket), and the cashier pages send the buyer back to its membership page.
+const appUrl = `http://127.0.0.1:${apiPort}/`;
+process.env.CORS_ORIGINS ||= `http://127.0.0.1:${apiPort},http://localhost:${apiPort},http://localhost:5173,http://127.0.0.1:5173`;
+process.env.PAYMENT_RETURN_URL ||= `${appUrl}#/membership`;
 
 // Imported after the environment is settled: configuration is read once, on first use.
 const { config } = await import('../../shared/config');
@@ -33,6 +39,7 @@ const { ensureDatabase, migrate } = await import('../../shared/db/migrate');
 const { startSandbox } = await import('../sandbox/server');
 const { startGateway } = await import('./gateway');
 const { startTimers } = await import('./timers');
+const { ensureAppBuilt } = await import('./app-build');
 const { httpRoutes, scheduleRoutes } = await import('../../shared/routes');
 const { deleteAllLogs } = await import('../../shared/db/repositories/rate-limit-logs');
 const { deleteAllCodes } = await import('../../shared/db/repositories/otp-codes');
@@ -47,12 +54,21 @@ const migrations = await migrate(settings.DATABASE_URL);
 const resetLocalLimits = async (): Promise<void> => {
   await Promise.all([deleteAllLogs(), deleteAllCodes()]);
 };
-const sandbox = await startSandbox({ port: sandboxPort, verbose: process.env.SANDBOX_VERBOSE === '1', apiBaseUrl, onReset: resetLocalLimits });
-const gateway = await startGateway({ port: apiPort, basePath: settings.API_BASE_PATH, projectRoot });
+const sandbox = await startSandbox({ port: sandboxPort, verbose: process.env.SANDBOX_VERBOSE === '1', apiBaseUrl, onReset: resetLocalLimits, corsOrigins: settings.CORS_ORIGINS });
+const app = await ensureAppBuilt(projectRoot, settings.API_BASE_PATH);
+const gateway = await startGateway({
+  port: apiPort,
+  basePath: settings.API_BASE_PATH,
+  projectRoot,
+  staticRoot: app.dist,
+  // Local-only values for the app (config.ts): the SMS hint and the sandbox's WeChat OAuth page.
+  appConfig: { sandboxUrl: sandbox.url, wechatAppId: settings.WECHAT_APP_ID, wechatOAuthUrl: `${sandbox.url}/connect/oauth2/authorize` },
+});
 const timers = startTimers(projectRoot, (line) => console.error(line));
 
 const database = new URL(settings.DATABASE_URL);
 console.log(`
+  App        ${appUrl}   (H5 app, app/dist${app.built ? ', built now' : ''})
   API        ${gateway.url}   (${httpRoutes.length} routes)
   Sandbox    ${sandbox.url}   (GET /_sandbox/sms/latest?phone=…, POST /_sandbox/faults, POST /_sandbox/pay)
   Database   ${database.host}${database.pathname}   (${migrations.applied.length} migration(s) applied now)

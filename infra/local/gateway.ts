@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -19,6 +21,10 @@ export interface GatewayOptions {
   host?: string;
   basePath: string;
   projectRoot: string;
+  /** The built H5 app (app/dist): served for every path outside basePath, index.html for unknown pages. */
+  staticRoot?: string;
+  /** Injected into index.html as window.__APP_CONFIG__ (local-only values: the sandbox's URL, the sandbox WeChat AppID). */
+  appConfig?: Record<string, string>;
 }
 
 export interface RunningGateway {
@@ -118,14 +124,67 @@ function lambdaContext(fn: { name: string; timeoutSeconds: number }, requestId: 
   };
 }
 
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.webmanifest': 'application/manifest+json',
+};
+
+/**
+ * The app's static files, as a static website host (COS static website, S3 + CloudFront) serves
+ * them: hashed assets cached for good, index.html revalidated, unknown extension-less paths → index.html.
+ */
+async function serveStatic(options: GatewayOptions & { staticRoot: string }, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://local');
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(url.pathname);
+  } catch {
+    pathname = '/';
+  }
+  const root = normalize(options.staticRoot);
+  const candidate = normalize(join(root, pathname));
+  const inside = candidate.startsWith(`${root}${sep}`) || candidate === root;
+  let file = join(root, 'index.html');
+  if (inside && pathname !== '/') {
+    const found = await stat(candidate).catch(() => undefined);
+    if (found?.isFile()) file = candidate;
+    else if (extname(pathname) !== '') {
+      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not Found');
+      return;
+    }
+  }
+  let body: Buffer | string = await readFile(file);
+  const type = contentTypes[extname(file)] ?? 'application/octet-stream';
+  if (file.endsWith('index.html') && options.appConfig) {
+    const json = JSON.stringify(options.appConfig).replace(/</g, '\\u003c');
+    body = body.toString('utf8').replace('</head>', `<script>window.__APP_CONFIG__=${json}</script></head>`);
+  }
+  const cache = file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
+  response.writeHead(200, { 'content-type': type, 'cache-control': cache, 'content-length': String(Buffer.byteLength(body)) });
+  response.end(request.method === 'HEAD' ? undefined : body);
+}
+
 async function serve(options: GatewayOptions, invocations: InvokeStoreBase, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const method = (request.method ?? 'GET').toUpperCase();
+  const path = new URL(request.url ?? '/', 'http://local').pathname;
+  const underApi = path === options.basePath || path.startsWith(`${options.basePath}/`);
+  if (options.staticRoot && !underApi && (method === 'GET' || method === 'HEAD')) {
+    await serveStatic({ ...options, staticRoot: options.staticRoot }, request, response);
+    return;
+  }
   const body = await readBody(request);
   if (body === 'too-large') {
     response.writeHead(413, { 'content-type': 'application/json' }).end('{"message":"Request Entity Too Large"}');
     return;
   }
   const url = new URL(request.url ?? '/', 'http://local');
-  const method = (request.method ?? 'GET').toUpperCase();
   const underBase = url.pathname === options.basePath || url.pathname.startsWith(`${options.basePath}/`);
   const match = underBase ? findRoute(httpRoutes, method, url.pathname.slice(options.basePath.length) || '/') : undefined;
   const route = match && 'route' in match ? match.route : undefined;

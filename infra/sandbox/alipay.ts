@@ -99,7 +99,9 @@ export function registerAlipay({ router, state }: AlipayModuleContext): void {
       switch (method) {
         case 'alipay.trade.wap.pay': {
           const trade = openWapTrade(trades, params, bizContent);
-          sendCheckoutPage(res, { orderId: trade.outTradeNo, title: trade.subject, amount: trade.totalAmount, platform: 'Alipay (wap)' });
+          // Alipay appends the trade to return_url (signed there; the sandbox's is informative only: success comes from the notification).
+          const back = trade.returnUrl === null ? undefined : withQuery(trade.returnUrl, { out_trade_no: trade.outTradeNo, trade_no: trade.tradeNo, total_amount: trade.totalAmount });
+          sendCheckoutPage(res, { orderId: trade.outTradeNo, title: trade.subject, amount: trade.totalAmount, platform: '支付宝 (wap)', ...(back ? { returnUrl: back } : {}) });
           return;
         }
         case 'alipay.trade.query': {
@@ -128,6 +130,17 @@ export function registerAlipay({ router, state }: AlipayModuleContext): void {
   };
   router.add('GET', '/gateway.do', gateway);
   router.add('POST', '/gateway.do', gateway);
+}
+
+/** `url` with `params` added to its query; `url` unchanged when it is not an absolute URL. */
+function withQuery(url: string, params: Readonly<Record<string, string>>): string {
+  try {
+    const parsed = new URL(url);
+    for (const [name, value] of Object.entries(params)) parsed.searchParams.set(name, value);
+    return parsed.toString();
+  } catch {
+    return url;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -201,6 +214,7 @@ function openWapTrade(trades: Map<string, AlipayTrade>, params: Readonly<Record<
     if (existing.totalAmount !== totalAmount || existing.subject !== subject) throw new AlipayError('40004', 'ACQ.TRADE_DATA_MATCH_ERROR', '交易信息被篡改');
     if (existing.status !== 'WAIT_BUYER_PAY') throw new AlipayError('40004', 'ACQ.TRADE_HAS_SUCCESS', '交易已被支付或已关闭');
     existing.notifyUrl = params.notify_url ?? existing.notifyUrl;
+    existing.returnUrl = params.return_url ?? existing.returnUrl;
     return existing;
   }
   const now = new Date();
@@ -212,6 +226,7 @@ function openWapTrade(trades: Map<string, AlipayTrade>, params: Readonly<Record<
     subject,
     totalAmount,
     notifyUrl: params.notify_url ?? null,
+    returnUrl: params.return_url ?? null,
     timeExpire,
     createdAt: now,
     status: 'WAIT_BUYER_PAY',

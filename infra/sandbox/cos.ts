@@ -20,6 +20,7 @@ import {
   runPicOperations,
   runPipeline,
 } from './ci';
+import { answerPreflight, BucketCors, corsConfigurationXml, corsResponseHeaders, h5CorsRule, parseCorsConfiguration } from './cos-cors';
 import { buildCosObject, CosError, type CosObject, CosObjectStore } from './cos-store';
 import { ImageError } from './image';
 import { SANDBOX_TENCENT_SECRET_ID, SANDBOX_TENCENT_SECRET_KEY } from './keys';
@@ -48,6 +49,8 @@ const AUTH_FIELDS = [
 export interface CosModuleContext {
   readonly router: Router;
   readonly state: SandboxState;
+  /** corsOrigins: the default bucket CORS rule's origins (cos-cors.ts); none → no CORS until PUT ?cors. */
+  readonly options?: { readonly corsOrigins?: readonly string[] };
 }
 
 interface CosTarget {
@@ -58,26 +61,44 @@ interface CosTarget {
 
 type Caller = { readonly temporary: false } | { readonly temporary: true; readonly policy: FederationPolicy | undefined };
 
-export function registerCos({ router, state }: CosModuleContext): void {
+export function registerCos({ router, state, options }: CosModuleContext): void {
   const store = new CosObjectStore();
-  state.onReset(() => store.clear());
+  const origins = options?.corsOrigins ?? [];
+  const cors = new BucketCors(origins.length ? [h5CorsRule(origins)] : []);
+  state.onReset(() => {
+    store.clear();
+    cors.clear();
+  });
   defineCiFaults(state);
   // The shortest prefix: every more specific route (/_sandbox/*, /task/*, POST /) is matched first.
-  router.add(ANY_METHOD, '/*', (req, res, ctx) => handleCos(state, store, req, res, ctx));
+  router.add(ANY_METHOD, '/*', (req, res, ctx) => handleCos(state, store, cors, req, res, ctx));
 }
 
 function handleCos(
   state: SandboxState,
   store: CosObjectStore,
+  cors: BucketCors,
   req: IncomingMessage,
   res: ServerResponse,
   ctx: RequestContext,
 ): void {
   const { bucket, encodedKey } = parseBucket(ctx.url.pathname);
   const requestId = Buffer.from(`${Date.now().toString(16)}-${randomBytes(8).toString('hex')}`).toString('base64');
+  if ((req.method ?? '').toUpperCase() === 'OPTIONS') {
+    // Preflights carry no credentials: only the bucket's CORS rules decide.
+    try {
+      answerPreflight(cors.rulesOf(bucket), req, res, requestId);
+    } catch (error) {
+      sendCosError(req, res, toCosError(error), requestId, encodedKey);
+    }
+    return;
+  }
+  // On every answer, errors included, so a browser can read why an upload was refused.
+  for (const [name, value] of Object.entries(corsResponseHeaders(cors.rulesOf(bucket), req))) res.setHeader(name, value);
   const answer = () => {
     try {
-      serve(state, store, { bucket, key: decodeKey(encodedKey) }, req, res, ctx, requestId);
+      if (encodedKey === '' && ctx.url.searchParams.has('cors')) serveBucketCors(state, cors, bucket, req, res, ctx, requestId);
+      else serve(state, store, { bucket, key: decodeKey(encodedKey) }, req, res, ctx, requestId);
     } catch (error) {
       sendCosError(req, res, toCosError(error), requestId, encodedKey);
     }
@@ -166,7 +187,8 @@ function serve(
         found.body,
         {
           ...base,
-          'content-type': found.contentType,
+          ...responseOverrides(query),
+          'content-type': query.get('response-content-type') ?? found.contentType,
           etag: found.etag,
           'last-modified': found.lastModified.toUTCString(),
           'accept-ranges': 'bytes',
@@ -195,6 +217,40 @@ function serve(
       return;
     default:
       throw new CosError(405, 'MethodNotAllowed', `The method ${method} is not allowed on an object.`);
+  }
+}
+
+/**
+ * GET Object's `response-*` parameters (COS answers them as the header of that name; the URL's
+ * signature covers them when they are in q-url-param-list, which computeSignature checks).
+ */
+function responseOverrides(query: URLSearchParams): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of ['content-disposition', 'cache-control', 'content-language', 'expires', 'content-encoding']) {
+    const value = query.get(`response-${name}`);
+    if (value !== null) headers[name] = value;
+  }
+  return headers;
+}
+
+/** PUT/GET/DELETE /<bucket>?cors (cos-cors.ts); the signature and, for temporary keys, the policy are checked as for objects. */
+function serveBucketCors(state: SandboxState, cors: BucketCors, bucket: string, req: IncomingMessage, res: ServerResponse, ctx: RequestContext, requestId: string): void {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const caller = authenticate(state, { bucket, key: '' }, req, ctx.url, Date.now());
+  const base = { 'x-cos-request-id': requestId };
+  const action = { PUT: 'cos:PutBucketCORS', GET: 'cos:GetBucketCORS', DELETE: 'cos:DeleteBucketCORS' }[method];
+  if (action === undefined) throw new CosError(405, 'MethodNotAllowed', `The method ${method} is not allowed on ?cors.`);
+  authoriseCaller(caller, [action], bucket, '', req, method);
+  if (method === 'PUT') {
+    cors.set(bucket, parseCorsConfiguration(ctx.rawBody));
+    send(res, 200, Buffer.alloc(0), base);
+  } else if (method === 'DELETE') {
+    cors.delete(bucket);
+    send(res, 204, Buffer.alloc(0), base);
+  } else {
+    const rules = cors.rulesOf(bucket);
+    if (rules.length === 0) throw new CosError(404, 'NoSuchCORSConfiguration', 'The CORS configuration does not exist.');
+    send(res, 200, Buffer.from(corsConfigurationXml(rules)), { ...base, 'content-type': 'application/xml' });
   }
 }
 

@@ -43,6 +43,8 @@ export interface AlipayTrade {
   /** Yuan, as the merchant wrote it ("99.00"). */
   readonly totalAmount: string;
   notifyUrl: string | null;
+  /** return_url: where the cashier page sends the buyer after paying (a browser redirect only). */
+  returnUrl: string | null;
   readonly timeExpire: Date | null;
   readonly createdAt: Date;
   status: 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS' | 'TRADE_FINISHED' | 'TRADE_CLOSED';

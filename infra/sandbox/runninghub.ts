@@ -74,6 +74,8 @@ interface RhTask {
   /** Requests seen for this task, so tests can prove throttles and copy-once (GET /_sandbox/runninghub/tasks). */
   outputsCalls: number;
   fileDownloads: number;
+  /** `/task/openapi/cancel` requests for this task (the first one before its end cancels it). */
+  cancelCalls: number;
 }
 
 interface Envelope {
@@ -237,6 +239,7 @@ export function registerRunningHub({ router, state, options = {} }: RunningHubMo
       deliveries: [],
       outputsCalls: 0,
       fileDownloads: 0,
+      cancelCalls: 0,
     };
     if (fate !== 'hang') {
       task.timer = setTimeout(() => finish(task, fate), delayMs);
@@ -276,6 +279,8 @@ export function registerRunningHub({ router, state, options = {} }: RunningHubMo
     if (taskId === null) return PARAMS_INVALID;
     const task = lookUp(taskId);
     if (!task) return NOT_FOUND;
+    task.cancelCalls += 1;
+    // A run that already ended stays as it ended (finish ignores it); RunningHub answers success all the same.
     finish(task, 'cancelled');
     return ok(null);
   });
@@ -343,6 +348,7 @@ export function registerRunningHub({ router, state, options = {} }: RunningHubMo
     webhookDeliveries: task.deliveries,
     outputsCalls: task.outputsCalls,
     fileDownloads: task.fileDownloads,
+    cancelCalls: task.cancelCalls,
   });
 }
 

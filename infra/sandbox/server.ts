@@ -37,6 +37,8 @@ export interface SandboxOptions {
   readonly runninghubDelayMs?: number;
   /** Where the API is (e.g. http://127.0.0.1:3000/api): payment notifications of orders without a notify_url go there. */
   readonly apiBaseUrl?: string;
+  /** The H5 origins (CORS_ORIGINS) the buckets' default CORS rule allows, as `npm run cos:cors` sets them on the real bucket. */
+  readonly corsOrigins?: readonly string[];
   /** Also run on POST /_sandbox/reset: npm run dev clears the API's local rate-limit rows here. */
   readonly onReset?: () => Promise<void> | void;
 }

@@ -186,7 +186,9 @@ export function registerWechatPay({ router, state }: WechatPayModuleContext): vo
   router.add('GET', '/_sandbox/wechat/h5-pay', (_req, res, ctx) => {
     const prepayId = ctx.url.searchParams.get('prepay_id') ?? '';
     const trade = [...trades.values()].find((candidate) => candidate.prepayId === prepayId);
-    sendCheckoutPage(res, trade ? { orderId: trade.outTradeNo, title: trade.description, amount: (trade.total / 100).toFixed(2), platform: 'WeChat Pay (H5)' } : undefined);
+    // The merchant appends redirect_url to h5_url; WeChat sends the buyer there after paying.
+    const returnUrl = ctx.url.searchParams.get('redirect_url') ?? undefined;
+    sendCheckoutPage(res, trade ? { orderId: trade.outTradeNo, title: trade.description, amount: (trade.total / 100).toFixed(2), platform: '微信支付 (H5)', ...(returnUrl ? { returnUrl } : {}) } : undefined);
   });
 }
 
@@ -538,19 +540,47 @@ export interface CheckoutPage {
   readonly title: string;
   readonly amount: string;
   readonly platform: string;
+  /** After paying (and after "cancel"), the page sends the browser here: Alipay return_url, WeChat H5 redirect_url. */
+  readonly returnUrl?: string;
 }
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
-/** A minimal cashier page: what the buyer sees, with a button that does what POST /_sandbox/pay does. */
+const checkoutStyle =
+  'body{font-family:system-ui,sans-serif;margin:0;padding:24px 16px;background:#f5f5f5;color:#222;text-align:center}' +
+  'main{background:#fff;border-radius:12px;padding:24px 16px;max-width:420px;margin:0 auto}' +
+  '.amount{font-size:32px;font-weight:600;margin:8px 0 16px}button{width:100%;padding:14px;font-size:17px;border:0;border-radius:8px;background:#1677ff;color:#fff}' +
+  'a{display:block;margin-top:16px;color:#666}small{color:#999}pre{white-space:pre-wrap;text-align:left;font-size:12px}';
+
+/**
+ * The cashier page an Alipay payUrl / WeChat h5_url opens: what the buyer sees, with a button that
+ * does what POST /_sandbox/pay does (mark paid, send the signed notification) and then returns to
+ * the merchant's page, as the real cashier does after paying.
+ */
 export function sendCheckoutPage(res: ServerResponse, page: CheckoutPage | undefined, status = 200, error?: string): void {
+  const back = page?.returnUrl !== undefined && /^https?:\/\//.test(page.returnUrl) ? page.returnUrl : undefined;
+  // Inside <script>: "<" escaped so a URL can never close the element.
+  const backJs = JSON.stringify(back ?? null).replace(/</g, '\\u003c');
   const body = page
-    ? `<h1>${escapeHtml(page.platform)} · sandbox</h1><p>${escapeHtml(page.title)}</p><p>¥${escapeHtml(page.amount)}</p>
-<p>Order <code id="order">${escapeHtml(page.orderId)}</code></p>
-<button onclick="fetch('/_sandbox/pay',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({orderId:document.getElementById('order').textContent})}).then(r=>r.text()).then(t=>{document.getElementById('result').textContent=t})">Pay</button>
-<pre id="result"></pre>`
-    : `<h1>Payment page · sandbox</h1><p>${escapeHtml(error ?? 'No such order.')}</p>`;
-  const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Sandbox checkout</title></head><body>${body}</body></html>`;
+    ? `<main><h1>${escapeHtml(page.platform)} · 沙箱收银台</h1><p>${escapeHtml(page.title)}</p><p class="amount">¥${escapeHtml(page.amount)}</p>
+<p><small>订单 <code id="order">${escapeHtml(page.orderId)}</code></small></p>
+<button id="pay" type="button">确认支付</button>
+${back ? `<a id="cancel" href="${escapeHtml(back)}">取消并返回</a>` : ''}
+<pre id="result"></pre></main>
+<script>
+document.getElementById('pay').addEventListener('click', function () {
+  var button = this; button.disabled = true; button.textContent = '支付中…';
+  fetch('/_sandbox/pay', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderId: document.getElementById('order').textContent }) })
+    .then(function (r) { return r.text().then(function (t) { return { ok: r.ok, text: t }; }); })
+    .then(function (answer) {
+      document.getElementById('result').textContent = answer.text;
+      if (answer.ok && ${backJs}) location.assign(${backJs});
+      else { button.disabled = false; button.textContent = answer.ok ? '已支付' : '重试支付'; }
+    });
+});
+</script>`
+    : `<main><h1>沙箱收银台</h1><p>${escapeHtml(error ?? 'No such order.')}</p></main>`;
+  const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Sandbox checkout</title><style>${checkoutStyle}</style></head><body>${body}</body></html>`;
   res.writeHead(page ? status : status === 200 ? 404 : status, { 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(html)) });
   res.end(html);
 }

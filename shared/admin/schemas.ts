@@ -30,7 +30,7 @@ export const adminUsersQuery = z.object({
 export const adminTasksQuery = z.object({
   limit,
   offset,
-  status: z._default(z.enum(['processing', 'done', 'failed', 'all'], { error: 'status 应为 processing/done/failed/all' }), 'all'),
+  status: z._default(z.enum(['processing', 'done', 'failed', 'cancelled', 'all'], { error: 'status 应为 processing/done/failed/cancelled/all' }), 'all'),
   userId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'userId 格式不正确'))),
 });
 
@@ -49,3 +49,19 @@ export type AdminUsersQuery = z.infer<typeof adminUsersQuery>;
 export type AdminTasksQuery = z.infer<typeof adminTasksQuery>;
 export type AdminFailedTasksQuery = z.infer<typeof adminFailedTasksQuery>;
 export type AdminPaymentAnomaliesQuery = z.infer<typeof adminPaymentAnomaliesQuery>;
+
+/** GET /admin/costs: UTC days, both ends included; by default the last 7 days up to today. */
+export const COSTS_DAYS_DEFAULT = 7;
+export const COSTS_DAYS_MAX = 92;
+const isoDay = (field: string) =>
+  z.optional(z.string().check(z.refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), `${field} 应为 YYYY-MM-DD`)));
+export const adminCostsQuery = z
+  .object({ from: isoDay('from'), to: isoDay('to') })
+  .check(
+    z.refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, { path: ['from'], error: 'from 不能晚于 to' }),
+    z.refine((query) => query.from === undefined || query.to === undefined || Date.parse(query.to) - Date.parse(query.from) < COSTS_DAYS_MAX * 86_400_000, {
+      path: ['to'],
+      error: `日期范围最多 ${COSTS_DAYS_MAX} 天`,
+    }),
+  );
+export type AdminCostsQuery = z.infer<typeof adminCostsQuery>;

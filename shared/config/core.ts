@@ -8,7 +8,7 @@ export const coreSettings = {
   SERVICE_NAME: setting(text('ai-photo-api'), 'Service name on every log line'),
   API_BASE_PATH: setting(z._default(z.string().check(z.regex(/^(\/[A-Za-z0-9._-]+)*$/, 'must look like /api or be empty')), '/api'), 'Path prefix the API is served under (stripped before routing)'),
   MAX_BODY_BYTES: setting(int(64 * 1024, 1024), 'Largest request body accepted (bytes); larger → 413'),
-  CORS_ORIGINS: setting(list('http://localhost:5173,http://127.0.0.1:5173'), 'Comma-separated H5 origins allowed by CORS'),
+  CORS_ORIGINS: setting(list('http://localhost:5173,http://127.0.0.1:5173'), 'Comma-separated H5 origins allowed by CORS: the API answers them, and `npm run cos:cors` sets them as the COS bucket CORS rules (browser uploads); `npm run dev` defaults to the app origins'),
 
   // A secret (it carries the database password): required in production, so a function that lost
   // its setting fails at start instead of trying root@127.0.0.1; the local default stays.

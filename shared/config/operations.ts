@@ -21,7 +21,7 @@ export const operationsSettings = {
     int(45_000, 1_000),
     'Longest a sweeper run works (ms); it also stops 3 s before the platform’s own time limit. Work left over goes to the next run',
   ),
-  PURGE_AFTER_HOURS: setting(int(24, 1), 'Expired login codes are deleted this many hours after they expire (rate-limit rows as soon as their window ends)'),
+  PURGE_AFTER_HOURS: setting(int(24, 1), 'Expired login codes and refresh tokens are deleted this many hours after they expire (rate-limit rows as soon as their window ends)'),
 
   TENCENT_SCF_REGION: setting(optionalText(), 'Deploy: SCF region; unset means TENCENT_REGION', { scope: 'deploy' }),
   TENCENT_SCF_NAMESPACE: setting(text('default'), 'Deploy: SCF namespace the functions live in', { scope: 'deploy' }),

@@ -38,3 +38,15 @@ export function parseInputKey(value: string): { userId: string; taskId: string; 
   if (!/^[A-Za-z0-9]{1,32}$/.test(userId) || !TASK_ID_PATTERN.test(taskId) || !fileNamePattern.test(fileName)) return undefined;
   return { userId, taskId, key };
 }
+
+/**
+ * Reads a key of a task's object, an upload (`input/…`) or a result (`output/{userId}/{taskId}/{file}`),
+ * a leading `/` tolerated. Returns undefined when it is neither; the caller checks the task's owner.
+ */
+export function parseTaskObjectKey(value: string): { userId: string; taskId: string; fileName: string; key: string } | undefined {
+  const key = value.replace(/^\//, '');
+  const [root, userId, taskId, fileName, ...rest] = key.split('/');
+  if ((root !== 'input' && root !== 'output') || rest.length > 0 || !userId || !taskId || !fileName) return undefined;
+  if (!/^[A-Za-z0-9]{1,32}$/.test(userId) || !TASK_ID_PATTERN.test(taskId) || !fileNamePattern.test(fileName)) return undefined;
+  return { userId, taskId, fileName, key };
+}

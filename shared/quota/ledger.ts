@@ -2,6 +2,7 @@ import type { PoolConnection } from 'mysql2/promise';
 import { appendEntry, ledgerViolations, type LedgerViolation } from '../db/repositories/quota-ledger';
 import { extendMembership, lockMembership, markQuotaExpired, shortenMembership } from '../db/repositories/users';
 import { NotMemberError, QuotaExhaustedError } from '../errors';
+import { QUOTA_PER_TASK } from './price';
 
 /**
  * The quota ledger, modelled on two-phase transfers (reference/reliability.md §3.2): grant adds
@@ -65,7 +66,7 @@ export async function revokeMembership(connection: PoolConnection, userId: strin
  * 1003 (told apart by a read, on that path only). 'already' when this reference holds already.
  */
 export async function hold(connection: PoolConnection, userId: string, reference: string): Promise<'held' | 'already'> {
-  const outcome = await appendEntry(connection, { userId, kind: 'hold', reference, delta: -1 });
+  const outcome = await appendEntry(connection, { userId, kind: 'hold', reference, delta: -QUOTA_PER_TASK });
   if (outcome === 'posted') return 'held';
   if (outcome === 'duplicate') return 'already';
   const user = await lockMembership(connection, userId);

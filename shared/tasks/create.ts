@@ -18,6 +18,12 @@ import { taskSummary, type TaskSummary } from './view';
 /** Template backgrounds of basic_clean, as CI's URL-safe base64 of `#RRGGBB`. */
 const templateColours: Record<string, string> = { white_bg: '#FFFFFF', studio: '#F2F2F2', live: '#EDE4D8' };
 
+/** A task made by POST /task/retry/{taskId} (shared/tasks/retry.ts): the task it re-runs and the client's Idempotency-Key. */
+export interface RetryOrigin {
+  readonly originalTaskId: string;
+  readonly idempotencyKey: string | null;
+}
+
 const notYours = () => new ValidationError([{ field: 'inputImageUrl', message: 'must be a file under your own upload prefix (allowPrefix from GET /media/sts)' }]);
 /** The id is already another user's task; only reachable after uploading under it, so it probes nothing cheaply. */
 const idTaken = () => new ValidationError([{ field: 'inputImageUrl', message: 'this task id is already in use; get a new one from GET /media/sts without taskId' }]);
@@ -34,7 +40,7 @@ const idTaken = () => new ValidationError([{ field: 'inputImageUrl', message: 't
  *  5. moderation and garment check, then the vendor work. Any failure from here ends the task
  *     through the lifecycle (release) and answers the envelope of its code.
  */
-export async function createTask(session: Session, body: CreateTaskBody, ports: CreatePorts): Promise<TaskSummary> {
+export async function createTask(session: Session, body: CreateTaskBody, ports: CreatePorts, retryOf?: RetryOrigin): Promise<TaskSummary> {
   const input = parseInputKey(body.inputImageUrl);
   if (!input || input.userId !== session.userId) throw notYours();
   logger.appendKeys({ taskId: input.taskId });
@@ -83,6 +89,7 @@ export async function createTask(session: Session, body: CreateTaskBody, ports: 
     deadlineSeconds: isPose ? settings.TASK_DEADLINE_MODEL_POSE12_SECONDS : settings.TASK_DEADLINE_BASIC_CLEAN_SECONDS,
     startLeaseSeconds: START_LEASE_SECONDS,
     createdAt: task.created_at,
+    ...(retryOf ? { originalTaskId: retryOf.originalTaskId, idempotencyKey: retryOf.idempotencyKey } : {}),
   });
   if (created === 'exists') {
     // Created meanwhile by a concurrent request with the same id, or the id is someone else's.

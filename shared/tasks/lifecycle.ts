@@ -3,6 +3,7 @@ import {
   claimPoll,
   findTask,
   insertTask,
+  markCancelled,
   markDone,
   markFailed,
   markManyFailed,
@@ -27,7 +28,7 @@ import { copyFrames, POSE_FRAMES } from './runninghub';
 /**
  * Every state change of a task, and only here (DESIGN.md "Rules of the money"):
  *
- *   created with its hold ─→ vendor started ─→ done (confirm) | failed (release)
+ *   created with its hold ─→ vendor started ─→ done (confirm) | failed (release) | cancelled (release)
  *
  * Each change is one conditional UPDATE (shared/db/repositories/tasks.ts); leaving `processing`
  * writes the hold's confirm or release in the same statement (trigger tasks_settle_hold, migration
@@ -105,8 +106,22 @@ export async function markStarted(task: TaskRow, vendorTaskId: string, ports: Ta
     recorded = (await findTask(task.id))?.vendor_task_id === vendorTaskId;
     if (!recorded) throw error;
   }
-  // Someone ended the task while we were creating it (the sweeper at its deadline): it is settled.
-  if (!recorded) logger.warn('runninghub task started for a task that is no longer processing', { taskId: task.id, vendorTaskId });
+  // Someone ended the task while we were creating it (the sweeper at its deadline, its owner's
+  // cancel): it is settled, so the run is stopped rather than left to queue and bill for nothing.
+  if (!recorded) {
+    logger.warn('runninghub task started for a task that is no longer processing', { taskId: task.id, vendorTaskId });
+    await cancelVendorRun(task.id, vendorTaskId, ports);
+  }
+}
+
+/** Best effort: a run we no longer want is cancelled at RunningHub; a failure is logged, never thrown (the task is settled either way). */
+async function cancelVendorRun(taskId: string, vendorTaskId: string, ports: TaskPorts): Promise<void> {
+  try {
+    await ports.runningHub.cancel(vendorTaskId);
+    logger.info('runninghub run cancelled', { taskId, vendorTaskId });
+  } catch (error) {
+    logger.warn('runninghub cancel failed', { taskId, vendorTaskId, error: asError(error).message });
+  }
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -117,7 +132,7 @@ export async function markStarted(task: TaskRow, vendorTaskId: string, ports: Ta
  * (the write, or an earlier one, took it there); still processing → the write once more; settled
  * otherwise → false. A failure to read back propagates: the caller then says nothing it cannot know.
  */
-async function settle(task: TaskRow, wanted: 'done' | 'failed', write: () => Promise<boolean>): Promise<boolean> {
+async function settle(task: TaskRow, wanted: 'done' | 'failed' | 'cancelled', write: () => Promise<boolean>): Promise<boolean> {
   try {
     return await write();
   } catch (error) {
@@ -136,7 +151,7 @@ export interface Completion {
 
 /** processing → done with its results; the hold is confirmed in the same statement. True when this call (or its lost write) did it. */
 export async function completeTask(task: TaskRow, resultKeys: readonly string[], by: Finisher, extra: Completion = {}): Promise<boolean> {
-  const completed = await settle(task, 'done', () => markDone(task.id, task.user_id, resultKeys, extra.vendorCost ?? null));
+  const completed = await settle(task, 'done', () => markDone(task.id, task.user_id, resultKeys, extra.vendorCost ?? null, extra.vendorRunSeconds ?? null));
   if (!completed) return false;
   await recordTaskEnded(task, { status: 'done' });
   logger.info('task done', { taskId: task.id, results: resultKeys.length });
@@ -162,6 +177,29 @@ export async function failTask(task: TaskRow, failure: TaskFailure, by: Finisher
   await recordTaskEnded(task, { status: 'failed', code: failure.code });
   logger.info('task failed', { taskId: task.id, errorCode: failure.code, detail: failure.detail });
   logTaskMetrics({ ...metricsOf(task), outcome: 'failed', errorCode: failure.code, finishedBy: by });
+  return true;
+}
+
+/**
+ * processing → cancelled (3004) at its owner's request; the hold is released in the same statement
+ * (trigger tasks_settle_hold: every end but done releases). Whoever ends the task first wins: a
+ * finisher copying frames right now loses its markDone (the frames it copied stay unreferenced), and
+ * a cancel that comes after the end changes nothing. A RunningHub run the task started is then
+ * cancelled at RunningHub (best effort: the quota is back whatever RunningHub answers; a run whose id
+ * is not recorded yet is cancelled by markStarted when its creator records it). True when this call
+ * (or its lost write) cancelled the task.
+ */
+export async function cancelTask(task: TaskRow, ports: TaskPorts): Promise<boolean> {
+  const failure = new TaskFailure(3004, 'cancelled by its owner');
+  const columns = { code: failure.code, reason: failure.reason, detail: failure.detail };
+  const cancelled = await settle(task, 'cancelled', () => markCancelled(task.id, task.user_id, columns));
+  if (!cancelled) return false;
+  await recordTaskEnded(task, { status: 'cancelled' });
+  logger.info('task cancelled', { taskId: task.id });
+  logTaskMetrics({ ...metricsOf(task), outcome: 'cancelled', errorCode: failure.code, finishedBy: 'cancel' });
+  // The row read before the cancel may predate the vendor id; the one the cancel settled is current.
+  const vendorTaskId = task.vendor_task_id ?? (await findTask(task.id))?.vendor_task_id ?? null;
+  if (task.vendor === 'runninghub' && vendorTaskId !== null) await cancelVendorRun(task.id, vendorTaskId, ports);
   return true;
 }
 

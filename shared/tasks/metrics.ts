@@ -10,7 +10,7 @@ import { logger } from '../logger';
  * Metrics: TaskDurationMs, TasksFinished, VendorCost (RunningHub coins, only when RunningHub
  * reported consumeCoins) and VendorRunSeconds (RunningHub's taskCostTime, seconds).
  */
-export type TaskOutcome = 'done' | 'failed';
+export type TaskOutcome = 'done' | 'failed' | 'cancelled';
 
 export interface TaskMetrics {
   readonly taskId: string;
@@ -33,7 +33,7 @@ export interface TaskMetrics {
    * rate we do not know).
    */
   readonly vendorRunSeconds?: number | null;
-  /** Who noticed the end: 'create' | 'poll' | 'webhook' | 'sweeper' | … */
+  /** Who noticed the end: 'create' | 'poll' | 'webhook' | 'sweeper' | 'cancel' (its owner, POST /task/cancel/{taskId}) | … */
   readonly finishedBy: string;
 }
 

@@ -23,14 +23,14 @@ const callbackUrl = z.optional(
   z.string('callbackUrl must be a string').check(z.maxLength(2048, 'callbackUrl must be at most 2048 characters'), z.refine(isHttpUrl, 'callbackUrl must be an absolute http(s) URL without credentials')),
 );
 
-const basicCleanBody = z.object({
+export const basicCleanBody = z.object({
   type: z.literal('basic_clean'),
   inputImageUrl,
   callbackUrl,
   params: z._default(z.object({ template: z._default(z.enum(templates, `template must be one of ${templates.join('/')}`), 'white_bg') }), { template: 'white_bg' as const }),
 });
 
-const modelPoseBody = z.object({
+export const modelPoseBody = z.object({
   type: z.literal('model_pose12'),
   inputImageUrl,
   callbackUrl,
@@ -45,6 +45,13 @@ const modelPoseBody = z.object({
 
 export const createTaskBody = z.discriminatedUnion('type', [basicCleanBody, modelPoseBody], 'type must be basic_clean or model_pose12');
 export type CreateTaskBody = z.infer<typeof createTaskBody>;
+
+/**
+ * POST /task/retry/{taskId}'s optional JSON body: where the new task's completion webhook goes. The
+ * body may be empty; without `callbackUrl` the new task keeps the original's.
+ */
+export const retryTaskBody = z.object({ callbackUrl });
+export type RetryTaskBody = z.infer<typeof retryTaskBody>;
 
 export const stsQuery = z.object({ taskId: z.optional(z.string()) });
 
@@ -99,7 +106,7 @@ export const listQuery = z.object({
     10,
   ),
   offset: z._default(z.coerce.number().check(z.refine((value) => Number.isInteger(value) && value >= 0 && value <= 1_000_000, 'offset must be an integer from 0')), 0),
-  status: z._default(z.enum(['all', 'processing', 'done', 'failed'], 'status must be all/processing/done/failed'), 'all'),
+  status: z._default(z.enum(['all', 'processing', 'done', 'failed', 'cancelled'], 'status must be all/processing/done/failed/cancelled'), 'all'),
   /** Extension: keyset paging, the page after this position (offset must then be 0 or absent). */
   cursor: z.optional(cursor),
 }).check(z.refine((query) => query.cursor === undefined || query.offset === 0, { path: ['offset'], error: 'offset must be 0 or absent when a cursor is given' }));

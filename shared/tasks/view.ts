@@ -2,7 +2,7 @@ import type { TaskRow, TaskStatus, TaskType } from '../db/repositories/tasks';
 import { resultUrlWith } from '../media/result-urls';
 import type { TaskPorts } from './ports';
 
-/** The task as the contract shows it (GET /task/{taskId}); failed tasks add errorCode and errorReason. */
+/** The task as the contract shows it (GET /task/{taskId}); failed and cancelled (3004, extension) tasks add errorCode and errorReason. */
 export interface TaskView {
   id: string;
   type: TaskType;
@@ -35,8 +35,8 @@ export function taskView(task: TaskRow, urls: ResultUrls): TaskView {
     createdAt: task.created_at.toISOString(),
     updatedAt: task.updated_at.toISOString(),
   };
-  if (task.status === 'failed') {
-    view.errorCode = task.error_code ?? 3003;
+  if (task.status === 'failed' || task.status === 'cancelled') {
+    view.errorCode = task.error_code ?? (task.status === 'failed' ? 3003 : 3004);
     view.errorReason = task.error_reason ?? '';
   }
   return view;

@@ -25,6 +25,13 @@ export interface ObjectStore {
   put(key: string, body: Buffer, contentType: string, options?: { picOperations?: string }): Promise<ProcessedObject[]>;
   /** A presigned GET URL valid for `ttlSeconds`. */
   signedGetUrl(key: string, ttlSeconds: number, now?: number): string;
+  /**
+   * A presigned GET URL that downloads as `fileName` (a signed `response-content-disposition: attachment`
+   * query parameter, which COS answers as the Content-Disposition header), and when it stops working.
+   */
+  signedDownloadUrl(key: string, ttlSeconds: number, fileName: string, now?: number): { url: string; expiresAt: Date };
+  /** Server-side copy within the bucket (PUT Object - Copy, no bytes through us); false when `sourceKey` does not exist. */
+  copy(sourceKey: string, targetKey: string): Promise<boolean>;
 }
 
 export interface CosOptions {
@@ -54,9 +61,18 @@ export function objectUrl(options: Pick<CosOptions, 'bucket' | 'region' | 'baseU
 /**
  * The `q-sign` authorization for `method` on `key`, valid from one second ago for `ttlSeconds`.
  * `host` is always signed; `signedHeaders` adds more (COS requires Pic-Operations to be signed,
- * vendors.md §2.1), lower-cased and sorted as the SDK does.
+ * vendors.md §2.1), and `signedQuery` the URL's parameters (`response-content-disposition`), both
+ * lower-cased and sorted as the SDK does.
  */
-export function cosAuthorization(options: CosOptions, method: string, key: string, ttlSeconds: number, now = Date.now(), signedHeaders: Record<string, string> = {}): string {
+export function cosAuthorization(
+  options: CosOptions,
+  method: string,
+  key: string,
+  ttlSeconds: number,
+  now = Date.now(),
+  signedHeaders: Record<string, string> = {},
+  signedQuery: Record<string, string> = {},
+): string {
   const host = new URL(objectBaseUrl(options)).host;
   const start = Math.round(now / 1000) - 1;
   const keyTime = `${start};${start + ttlSeconds}`;
@@ -65,11 +81,21 @@ export function cosAuthorization(options: CosOptions, method: string, key: strin
   );
   const signKey = createHmac('sha1', options.secretKey).update(keyTime).digest('hex');
   const headerString = headers.map(([name, value]) => `${name}=${camSafeUrlEncode(value)}`).join('&');
-  const formatString = [method.toLowerCase(), `/${key}`, '', headerString, ''].join('\n');
+  const params = Object.entries(signedQuery)
+    .map(([name, value]): [string, string] => [camSafeUrlEncode(name).toLowerCase(), value])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const paramString = params.map(([name, value]) => `${name}=${camSafeUrlEncode(value)}`).join('&');
+  const formatString = [method.toLowerCase(), `/${key}`, paramString, headerString, ''].join('\n');
   const stringToSign = ['sha1', keyTime, createHash('sha1').update(formatString, 'utf8').digest('hex'), ''].join('\n');
   const signature = createHmac('sha1', signKey).update(stringToSign).digest('hex');
   const headerList = headers.map(([name]) => name).join(';');
-  return `q-sign-algorithm=sha1&q-ak=${options.secretId}&q-sign-time=${keyTime}&q-key-time=${keyTime}&q-header-list=${headerList}&q-url-param-list=&q-signature=${signature}`;
+  const paramList = params.map(([name]) => name).join(';');
+  return `q-sign-algorithm=sha1&q-ak=${options.secretId}&q-sign-time=${keyTime}&q-key-time=${keyTime}&q-header-list=${headerList}&q-url-param-list=${paramList}&q-signature=${signature}`;
+}
+
+/** When a signature made at `now` for `ttlSeconds` stops working (its key time starts a second early, as above). */
+export function signatureExpiry(ttlSeconds: number, now = Date.now()): Date {
+  return new Date((Math.round(now / 1000) - 1 + ttlSeconds) * 1000);
 }
 
 /** A presigned GET URL, as the SDK's getObjectUrl({Sign:true}) builds it. */
@@ -131,5 +157,20 @@ export function cosObjectStore(options: CosOptions): ObjectStore {
       return signed ? processedObjects(answer) : [];
     },
     signedGetUrl: (key, ttlSeconds, now) => presignGetUrl(options, key, ttlSeconds, now),
+    signedDownloadUrl(key, ttlSeconds, fileName, now = Date.now()) {
+      const query = { 'response-content-disposition': `attachment; filename="${fileName.replace(/["\\\r\n]/g, '_')}"` };
+      const authorization = cosAuthorization(options, 'get', key, ttlSeconds, now, {}, query);
+      const queryString = Object.entries(query).map(([name, value]) => `${camSafeUrlEncode(name)}=${camSafeUrlEncode(value)}`).join('&');
+      return { url: `${objectUrl(options, key)}?${queryString}&${authorization}`, expiresAt: signatureExpiry(ttlSeconds, now) };
+    },
+    async copy(sourceKey, targetKey) {
+      // The source in COS's own form, `<bucket>.cos.<region>.myqcloud.com/<key>` (the sandbox reads it too).
+      const source = `${options.bucket}.cos.${options.region}.myqcloud.com/${camSafeUrlEncode(sourceKey).replace(/%2F/g, '/')}`;
+      const response = await send('PUT', targetKey, { headers: { 'x-cos-copy-source': source } });
+      if (response.status === 404) return false;
+      if (!response.ok) throw await cosFailure(response, `PUT ${targetKey} (copy)`);
+      await response.arrayBuffer().catch(() => undefined);
+      return true;
+    },
   };
 }

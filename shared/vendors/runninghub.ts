@@ -9,6 +9,20 @@ export interface RunningHubClient {
   /** Starts a workflow run; the vendor task id is a 19-digit string (never a JS number). */
   create(request: { workflowId: string; nodeInfoList: NodeInfo[]; webhookUrl?: string }): Promise<{ taskId: string }>;
   outputs(taskId: string): Promise<RunningHubOutcome>;
+  /** Cancels a run (`/task/openapi/cancel`, vendors.md §1.7); a run RunningHub no longer knows (807) counts as gone. */
+  cancel(taskId: string): Promise<void>;
+  /** The account's state (`/uc/openapi/accountStatus`, vendors.md §1.8): coins left and runs going now. */
+  accountStatus(): Promise<RunningHubAccount>;
+}
+
+export interface RunningHubAccount {
+  /** `remainCoins`, as RunningHub sends it (a string in newer answers, a number in older ones). */
+  readonly remainCoins: string;
+  /** `currentTaskCounts`: runs of this account going right now. */
+  readonly currentTaskCounts: number;
+  readonly remainMoney: string | undefined;
+  readonly currency: string | undefined;
+  readonly apiType: string | undefined;
 }
 
 export interface NodeInfo {
@@ -97,13 +111,13 @@ export interface RunningHubOptions {
 }
 
 export function runningHubClient(options: RunningHubOptions): RunningHubClient {
-  const post = async (path: string, body: object): Promise<{ envelope: Envelope; raw: string }> => {
+  const post = async (path: string, body: object, key: Record<string, string> = { apiKey: options.apiKey }): Promise<{ envelope: Envelope; raw: string }> => {
     let raw: string;
     try {
       const response = await fetch(`${options.baseUrl}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ apiKey: options.apiKey, ...body }),
+        body: JSON.stringify({ ...key, ...body }),
         signal: vendorSignal(options.timeoutMs ?? 15_000),
       });
       raw = await response.text();
@@ -143,6 +157,30 @@ export function runningHubClient(options: RunningHubOptions): RunningHubClient {
     async outputs(taskId) {
       const { envelope } = await post('/task/openapi/outputs', { taskId });
       return parseOutputs(envelope);
+    },
+
+    async cancel(taskId) {
+      const { envelope } = await post('/task/openapi/cancel', { taskId });
+      const code = Number(envelope.code);
+      if (code === 0 || code === 807) return;
+      const msg = text(envelope.msg);
+      throw new VendorError('runninghub', msg || String(envelope.code), `cancel answered ${String(envelope.code)} ${msg}`);
+    },
+
+    async accountStatus() {
+      // The one endpoint that takes the key as lower-case `apikey` (vendors.md §1.1).
+      const { envelope } = await post('/uc/openapi/accountStatus', {}, { apikey: options.apiKey });
+      const msg = text(envelope.msg);
+      if (Number(envelope.code) !== 0) throw new VendorError('runninghub', msg || String(envelope.code), `accountStatus answered ${String(envelope.code)} ${msg}`);
+      const data = (envelope.data ?? {}) as Record<string, unknown>;
+      const optional = (value: unknown): string | undefined => text(value) || undefined;
+      return {
+        remainCoins: text(data.remainCoins),
+        currentTaskCounts: Number(text(data.currentTaskCounts) || 0),
+        remainMoney: optional(data.remainMoney),
+        currency: optional(data.currency),
+        apiType: optional(data.apiType),
+      };
     },
   };
 }

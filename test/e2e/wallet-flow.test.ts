@@ -1,7 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { UploadKeys } from '../../shared/media/sts';
+import { jpegImage } from '../helpers/images';
 import { api, stackLedgerProblems, startStack, type RunningStack } from '../helpers/stack';
+import { browserCos } from '../helpers/tasks';
 
-/** The wallet reads over real HTTP on the local stack (npm run dev): a purchase shows in history, statistics and orders. */
+/** The wallet reads over real HTTP on the local stack (npm run dev): purchases, tasks and refunds show in history, statistics and orders. */
 let stack: RunningStack;
 
 beforeAll(async () => {
@@ -52,5 +56,60 @@ describe('the wallet on the local stack (npm run dev)', () => {
     expect(orders.json.data).toEqual({ items: [order.json.data], nextCursor: null });
     expect(order.json.data).toMatchObject({ orderId, channel: 'alipay', payMethod: 'wap', amount: 9900, status: 'paid', refundedAt: null });
     expect([unknown.status, unknown.json.error?.code]).toEqual([404, 5002]);
+  });
+
+  it('bought, ran two tasks (one failed) and was refunded: every movement in /quota/transactions adds up, /quota/statistics agrees, the order reads refunded', async () => {
+    // Arrange: a buyer with a paid Alipay order, and an admin made with `npm run admin -- grant --token`
+    const login = async (phone: string): Promise<string> => {
+      await api(stack.api, 'POST', '/auth/send-code', { body: { phone } });
+      const { code } = JSON.parse((await sandbox('GET', `/_sandbox/sms/latest?phone=${phone}`)).text) as { code: string };
+      return String((await api(stack.api, 'POST', '/auth/login', { body: { phone, code } })).json.data?.token);
+    };
+    const token = await login('13900139101');
+    await login('13900139102');
+    const adminToken = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', 'grant', '13900139102', '--token'], {
+      encoding: 'utf8',
+      env: { ...process.env, APP_ENV: 'local', DATABASE_URL: stack.databaseUrl, LOG_LEVEL: 'SILENT' },
+      timeout: 60_000,
+    }).stdout.trim();
+    const purchase = await api(stack.api, 'POST', '/membership/purchase', { token, body: { channel: 'alipay' } });
+    const orderId = String(purchase.json.data?.orderId);
+    await fetch(String((purchase.json.data?.payParams as { payUrl: string }).payUrl));
+    await sandbox('POST', '/_sandbox/pay', { orderId });
+    const runTask = async (): Promise<{ taskId: string; status: unknown }> => {
+      const keys = (await api(stack.api, 'GET', '/media/sts', { token })).json.data as unknown as UploadKeys;
+      const key = `${keys.allowPrefix}original.jpg`;
+      await browserCos(keys).putObject({ Bucket: keys.bucket, Region: keys.region, Key: key, Body: jpegImage({ width: 160, height: 120 }), ContentType: 'image/jpeg' });
+      const created = await api(stack.api, 'POST', '/task/create', { token, body: { type: 'basic_clean', inputImageUrl: key, params: { template: 'white_bg' } } });
+      return { taskId: keys.taskId, status: created.json.data?.status ?? created.json.error?.code };
+    };
+    const done = await runTask();
+    await sandbox('POST', '/_sandbox/faults', { moderation: 'block' });
+    const failed = await runTask();
+    await sandbox('POST', '/_sandbox/faults', { moderation: 'pass' });
+
+    // Act
+    const refund = await api(stack.api, 'POST', `/admin/orders/${orderId}/refund`, { token: adminToken, body: { reason: '用户申请退款' } });
+    const history = await api(stack.api, 'GET', '/quota/transactions', { token });
+    const statistics = await api(stack.api, 'GET', '/quota/statistics', { token });
+    const orders = await api(stack.api, 'GET', '/membership/orders', { token });
+
+    // Assert
+    expect([done.status, failed.status, refund.json.data?.status]).toEqual(['done', 4001, 'refunded']);
+    const items = (history.json.data as { items: { kind: string; delta: number; balanceAfter: number; reference: string }[] }).items;
+    // Newest first: the refund took the 98 left and the membership's only 30 days, so its (empty) expiry follows.
+    expect(items.map(({ kind, delta, reference }) => [kind, delta, reference])).toEqual([
+      ['expire', 0, expect.any(String)],
+      ['refund', -99, orderId],
+      ['release', 1, failed.taskId],
+      ['hold', -1, failed.taskId],
+      ['confirm', 0, done.taskId],
+      ['hold', -1, done.taskId],
+      ['grant', 100, orderId],
+    ]);
+    const oldestFirst = [...items].reverse();
+    expect(oldestFirst.map((item, index) => item.balanceAfter - (index === 0 ? 0 : (oldestFirst[index - 1]?.balanceAfter ?? 0)))).toEqual(oldestFirst.map((item) => item.delta));
+    expect(statistics.json.data).toMatchObject({ balance: 0, totals: { granted: 100, used: 1, returned: 1, expired: 0, refunded: 99, held: 0 } });
+    expect(orders.json.data?.items).toEqual([expect.objectContaining({ orderId, status: 'refunded', refundedAt: expect.any(String) })]);
   });
 });

@@ -41,6 +41,16 @@ export function fakeObjectStore(): FakeObjectStore {
       return [];
     },
     signedGetUrl: (key, ttlSeconds) => `https://fake-cos.local/${key}?ttl=${ttlSeconds}`,
+    signedDownloadUrl: (key, ttlSeconds, fileName, now = Date.now()) => ({
+      url: `https://fake-cos.local/${key}?ttl=${ttlSeconds}&filename=${fileName}`,
+      expiresAt: new Date(now + ttlSeconds * 1000),
+    }),
+    async copy(sourceKey, targetKey) {
+      const source = objects.get(sourceKey);
+      if (!source) return false;
+      objects.set(targetKey, source);
+      return true;
+    },
   };
 }
 
@@ -84,6 +94,7 @@ export interface FakeRunningHub extends RunningHubClient {
   createAnswers: Answer<{ taskId: string }>[];
   outputsAnswer: Answer<RunningHubOutcome>;
   readonly creates: { workflowId: string; nodeInfoList: NodeInfo[]; webhookUrl?: string }[];
+  readonly cancels: string[];
 }
 
 export function fakeRunningHub(): FakeRunningHub {
@@ -91,6 +102,7 @@ export function fakeRunningHub(): FakeRunningHub {
     createAnswers: [{ taskId: '1234567890123456789' }],
     outputsAnswer: { state: 'pending' },
     creates: [],
+    cancels: [],
     async create(request) {
       fake.creates.push(request);
       const next = fake.createAnswers[Math.min(fake.creates.length - 1, fake.createAnswers.length - 1)] ?? new Error('no create answer');
@@ -98,6 +110,12 @@ export function fakeRunningHub(): FakeRunningHub {
     },
     async outputs() {
       return answer(fake.outputsAnswer);
+    },
+    async cancel(taskId) {
+      fake.cancels.push(taskId);
+    },
+    async accountStatus() {
+      return { remainCoins: '1000', currentTaskCounts: 0, remainMoney: undefined, currency: undefined, apiType: undefined };
     },
   };
   return fake;

@@ -10,6 +10,8 @@ import { assertConformsToOpenApi } from './conformance';
  * database, waits until it prints its banner, and stops it (and drops the database) afterwards.
  */
 export interface RunningStack {
+  /** The H5 app (served by the gateway at the API's origin). */
+  app: string;
   api: string;
   sandbox: string;
   databaseUrl: string;
@@ -23,7 +25,18 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   const databaseUrl = `mysql://root@127.0.0.1:3306/aiphoto_e2e_${randomBytes(4).toString('hex')}`;
   let output = '';
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/dev.ts'], {
-    env: { ...process.env, API_PORT: String(apiPort), SANDBOX_PORT: String(sandboxPort), DATABASE_URL: databaseUrl, TENCENT_API_ENDPOINT: '', APP_ENV: 'local', LOG_LEVEL: 'WARN', ...extraEnv },
+    env: {
+      ...process.env,
+      API_PORT: String(apiPort),
+      SANDBOX_PORT: String(sandboxPort),
+      DATABASE_URL: databaseUrl,
+      TENCENT_API_ENDPOINT: '',
+      APP_ENV: 'local',
+      LOG_LEVEL: 'WARN',
+      // Only the app's own origin may upload to the sandbox COS (and the cashier pages return there).
+      CORS_ORIGINS: `http://127.0.0.1:${apiPort}`,
+      ...extraEnv,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -36,6 +49,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
+    app: `http://127.0.0.1:${apiPort}/`,
     api: `http://127.0.0.1:${apiPort}/api`,
     sandbox: `http://127.0.0.1:${sandboxPort}`,
     databaseUrl,

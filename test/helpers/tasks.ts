@@ -202,3 +202,12 @@ export function runningHubWebhookCall(webhookToken: string, vendorTaskId: string
     body: `{"event":"TASK_END","taskId":"${vendorTaskId}","eventData":${JSON.stringify(eventData)}}`,
   };
 }
+
+/** The sandbox's RunningHub record of one run: how it ended and how often it was asked to cancel. */
+export async function runningHubRun(vendorTaskId: string): Promise<{ outcome: string | null; cancelCalls: number }> {
+  const response = await fetch(`${sandboxUrl()}/_sandbox/runninghub/tasks`);
+  const { tasks } = (await response.json()) as { tasks: { taskId: string; outcome: string | null; cancelCalls: number }[] };
+  const task = tasks.find((candidate) => candidate.taskId === vendorTaskId);
+  if (!task) throw new Error(`the sandbox has no RunningHub task ${vendorTaskId}`);
+  return { outcome: task.outcome, cancelCalls: task.cancelCalls };
+}

@@ -2,9 +2,11 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as cancel from '../../functions/task/cancel';
 import * as create from '../../functions/task/create';
 import * as events from '../../functions/task/events';
 import * as get from '../../functions/task/get';
+import * as retry from '../../functions/task/retry';
 import * as callback from '../../functions/task/runninghub-callback';
 import * as rotate from '../../functions/webhook/rotate-secret';
 import * as secret from '../../functions/webhook/secret';
@@ -164,6 +166,33 @@ describe.each(platforms)('completion webhooks on $name', (platform) => {
     expect(body).toMatchObject({ id: taskId, status: 'done', progress: 100 });
     expect(body.resultUrls).toHaveLength(12);
     expect((body.logs as { kind: string }[]).filter((log) => log.kind === 'frames_copied')).toHaveLength(12);
+  });
+
+  it('a cancelled task gets one signed webhook and a trail ending cancelled; its retry keeps the callbackUrl unless given one', async () => {
+    // Arrange: a pose task still running at RunningHub
+    await setFaults({ runninghub: 'hang' });
+    const receiver = await startReceiver();
+    const other = await startReceiver();
+    const { token } = await createUser({ quota: 3 });
+    const secretText = await secretOf(platform, token);
+    const { taskId, key } = await uploadInput(platform, token, jpegImage());
+    await platform.call(create, { method: 'POST', path: '/task/create', token, body: { type: 'model_pose12', inputImageUrl: key, params: { scene: 'street', category: 'dress' }, callbackUrl: receiver.url } });
+
+    // Act
+    const cancelled = await platform.call(cancel, { method: 'POST', path: `/task/cancel/${taskId}`, token });
+    const trail = await eventKinds(platform, token, taskId);
+    const inherited = await platform.call(retry, { method: 'POST', path: `/task/retry/${taskId}`, token });
+    const overridden = await platform.call(retry, { method: 'POST', path: `/task/retry/${taskId}`, token, body: { callbackUrl: other.url } });
+
+    // Assert
+    expect(cancelled.json.data?.status).toBe('cancelled');
+    expect(receiver.deliveries).toHaveLength(1);
+    expect(verified(secretText, receiver.deliveries[0] as Delivery)).toMatchObject({ status: 'cancelled', errorCode: 3004 });
+    expect(trail.map((event) => event.kind).slice(-3)).toEqual(['cancelled', 'quota_released', 'webhook_delivered']);
+    const retried = await select<{ id: string; callback_url: string | null }>('SELECT id, callback_url FROM tasks WHERE original_task_id = ? ORDER BY created_at', [taskId]);
+    expect(retried.map((row) => row.id).sort()).toEqual([String(inherited.json.data?.taskId), String(overridden.json.data?.taskId)].sort());
+    expect(retried.find((row) => row.id === inherited.json.data?.taskId)?.callback_url).toBe(receiver.url);
+    expect(retried.find((row) => row.id === overridden.json.data?.taskId)?.callback_url).toBe(other.url);
   });
 
   it('delivers the webhook of a task the sweeper timed out, from its webhook step (the end queued it in the same statement)', async () => {

@@ -65,6 +65,35 @@ describe('COS header signatures', () => {
   });
 });
 
+describe('signed downloads', () => {
+  it('sign the response-content-disposition parameter like the SDK', () => {
+    // Arrange
+    const key = 'output/abc123def456/task_abcdefgh/frame_01.jpg';
+    const options = { ...keys, bucket: 'photos-1250000000', region: 'ap-guangzhou', baseUrl: undefined };
+    const store = cosObjectStore(options);
+    const disposition = 'attachment; filename="task_abcdefgh_frame_01.jpg"';
+
+    // Act
+    const { url, expiresAt } = store.signedDownloadUrl(key, 600, 'task_abcdefgh_frame_01.jpg', 1_700_000_001_000);
+
+    // Assert
+    const query = new URL(url).searchParams;
+    expect(query.get('response-content-disposition')).toBe(disposition);
+    expect(query.get('q-url-param-list')).toBe('response-content-disposition');
+    const sdk = COS.getAuthorization({
+      SecretId: keys.secretId,
+      SecretKey: keys.secretKey,
+      Method: 'get',
+      Key: key,
+      Query: { 'response-content-disposition': disposition },
+      Headers: { host: 'photos-1250000000.cos.ap-guangzhou.myqcloud.com' },
+      KeyTime: '1700000000;1700000600',
+    });
+    expect(url.split('?')[1]).toBe(`response-content-disposition=${encodeURIComponent(disposition)}&${sdk}`);
+    expect(expiresAt.toISOString()).toBe(new Date(1_700_000_600_000).toISOString());
+  });
+});
+
 describe('result URLs', () => {
   const store = cosObjectStore({ ...keys, bucket: 'photos-1250000000', region: 'ap-guangzhou', baseUrl: undefined });
   const key = 'output/abc123def456/task_abcdefgh/frame 01.jpg';

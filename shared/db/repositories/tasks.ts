@@ -11,7 +11,7 @@ import { userColumnsOf, userFromJoined, type Role, type UserRow } from './users'
  * statement reads, error 1442).
  */
 export type TaskType = 'basic_clean' | 'model_pose12';
-export type TaskStatus = 'processing' | 'done' | 'failed';
+export type TaskStatus = 'processing' | 'done' | 'failed' | 'cancelled';
 export type TaskVendor = 'ci' | 'runninghub';
 
 export interface TaskRow {
@@ -115,6 +115,15 @@ export async function findTask(id: string, on?: Queryable): Promise<TaskRow | un
   return row && toTaskRow(row);
 }
 
+/** The user's task made by a retry with this Idempotency-Key (unique per user, migration 015), with the task it re-ran. */
+export async function findTaskByIdempotencyKey(userId: string, idempotencyKey: string): Promise<(TaskRow & { original_task_id: string | null }) | undefined> {
+  const [row] = await select<RawTaskRow & { original_task_id: string | null }>(`SELECT ${taskColumns}, original_task_id FROM tasks WHERE user_id = ? AND idempotency_key = ?`, [
+    userId,
+    idempotencyKey,
+  ]);
+  return row && { ...toTaskRow(row), original_task_id: row.original_task_id };
+}
+
 export async function findTaskByWebhookToken(token: string): Promise<TaskRow | undefined> {
   const [row] = await select<RawTaskRow>(`SELECT ${taskColumns} FROM tasks WHERE webhook_token = ?`, [token]);
   return row && toTaskRow(row);
@@ -169,12 +178,15 @@ export interface NewTask {
   createdAt: Date;
   /** The creating request's start lease: until then nobody else starts the vendor work. */
   startLeaseSeconds: number;
+  /** A retry (POST /task/retry/{taskId}): the task it re-runs, and the client's Idempotency-Key (unique per user, migration 015). */
+  originalTaskId?: string | null;
+  idempotencyKey?: string | null;
 }
 
 export async function insertTask(connection: PoolConnection, task: NewTask): Promise<void> {
   await execute(
-    `INSERT INTO tasks (id, user_id, type, status, input_key, params, vendor, webhook_token, callback_url, deadline_at, next_poll_at, created_at, updated_at)
-     VALUES (?, ?, ?, 'processing', ?, ?, ?, ?, ?, UTC_TIMESTAMP(3) + INTERVAL ? SECOND, UTC_TIMESTAMP(3) + INTERVAL ? SECOND, ?, ?)`,
+    `INSERT INTO tasks (id, user_id, type, status, input_key, params, vendor, webhook_token, callback_url, deadline_at, next_poll_at, created_at, updated_at, original_task_id, idempotency_key)
+     VALUES (?, ?, ?, 'processing', ?, ?, ?, ?, ?, UTC_TIMESTAMP(3) + INTERVAL ? SECOND, UTC_TIMESTAMP(3) + INTERVAL ? SECOND, ?, ?, ?, ?)`,
     [
       task.id,
       task.userId,
@@ -188,6 +200,8 @@ export async function insertTask(connection: PoolConnection, task: NewTask): Pro
       task.startLeaseSeconds,
       task.createdAt,
       task.createdAt,
+      task.originalTaskId ?? null,
+      task.idempotencyKey ?? null,
     ],
     connection,
   );
@@ -253,12 +267,13 @@ export async function reopenPoll(id: string, intervalSeconds: number): Promise<v
 }
 
 /** processing → done with its result keys (the trigger confirms the hold). True when this call changed it. */
-export async function markDone(id: string, userId: string, resultKeys: readonly string[], vendorCost: string | null): Promise<boolean> {
+export async function markDone(id: string, userId: string, resultKeys: readonly string[], vendorCost: string | null, vendorRunSeconds: number | null = null): Promise<boolean> {
   return changed(
     await execute(
-      `UPDATE tasks SET status = 'done', result_keys = ?, vendor_cost = COALESCE(?, vendor_cost), finished_at = UTC_TIMESTAMP(3), next_poll_at = NULL
+      `UPDATE tasks SET status = 'done', result_keys = ?, vendor_cost = COALESCE(?, vendor_cost), vendor_run_seconds = COALESCE(?, vendor_run_seconds),
+              finished_at = UTC_TIMESTAMP(3), next_poll_at = NULL
         WHERE id = ? AND user_id = ? AND status = 'processing'`,
-      [JSON.stringify(resultKeys), vendorCost, id, userId],
+      [JSON.stringify(resultKeys), vendorCost, vendorRunSeconds === null ? null : Math.min(Math.round(vendorRunSeconds), 4_294_967_295), id, userId],
     ),
   );
 }
@@ -282,6 +297,17 @@ export async function markFailed(id: string, userId: string, failure: FailureCol
     await execute(
       `UPDATE tasks SET status = 'failed', error_code = ?, error_reason = ?, error_detail = ?, finished_at = UTC_TIMESTAMP(3), next_poll_at = NULL
         WHERE id = ? AND user_id = ? AND status = 'processing' ${options.onlyIfLeaseLapsed ? 'AND (next_poll_at IS NULL OR next_poll_at <= UTC_TIMESTAMP(3))' : ''}`,
+      [failure.code, limit255(failure.reason), limit255(failure.detail), id, userId],
+    ),
+  );
+}
+
+/** processing → cancelled at its owner's request (the trigger releases the hold). True when this call changed it. */
+export async function markCancelled(id: string, userId: string, failure: FailureColumns): Promise<boolean> {
+  return changed(
+    await execute(
+      `UPDATE tasks SET status = 'cancelled', error_code = ?, error_reason = ?, error_detail = ?, finished_at = UTC_TIMESTAMP(3), next_poll_at = NULL
+        WHERE id = ? AND user_id = ? AND status = 'processing'`,
       [failure.code, limit255(failure.reason), limit255(failure.detail), id, userId],
     ),
   );
@@ -442,4 +468,32 @@ export async function countUserTasks(userId: string, since: Date): Promise<TaskC
 export async function countTasksByStatusAndType(on?: Queryable): Promise<{ status: TaskStatus; type: TaskType; tasks: number }[]> {
   const rows = await select<{ status: TaskStatus; type: TaskType; tasks: number | string }>('SELECT status, type, COUNT(*) AS tasks FROM tasks GROUP BY status, type', [], on);
   return rows.map((row) => ({ status: row.status, type: row.type, tasks: Number(row.tasks) }));
+}
+
+/** One group of GET /admin/costs: tasks created on one UTC day, of one type, ending one way. */
+export interface TaskCostRow {
+  readonly day: string;
+  readonly type: TaskType;
+  readonly status: TaskStatus;
+  readonly tasks: number;
+  /** RunningHub coins (vendor_cost, `consumeCoins`) summed; 0 when none reported. */
+  readonly coins: number;
+  /** RunningHub run seconds (vendor_run_seconds, `taskCostTime`, migration 015) summed. */
+  readonly runSeconds: number;
+}
+
+/** Tasks created in [from, to) grouped by UTC day, type and status (idx_tasks_created, migration 005): one statement. */
+export async function sumTaskCosts(from: Date, to: Date, on?: Queryable): Promise<TaskCostRow[]> {
+  const rows = await select<{ day: string | Date; type: TaskType; status: TaskStatus; tasks: number | string; coins: number | string | null; run_seconds: number | string | null }>(
+    `SELECT DATE_FORMAT(created_at, '%Y-%m-%d') AS day, type, status, COUNT(*) AS tasks,
+            SUM(CASE WHEN vendor_cost REGEXP '^[0-9]+([.][0-9]+)?$' THEN CAST(vendor_cost AS DECIMAL(20, 4)) ELSE 0 END) AS coins,
+            SUM(COALESCE(vendor_run_seconds, 0)) AS run_seconds
+       FROM tasks
+      WHERE created_at >= ? AND created_at < ?
+      GROUP BY day, type, status
+      ORDER BY day, type, status`,
+    [from, to],
+    on,
+  );
+  return rows.map((row) => ({ day: String(row.day), type: row.type, status: row.status, tasks: Number(row.tasks), coins: Number(row.coins ?? 0), runSeconds: Number(row.run_seconds ?? 0) }));
 }
