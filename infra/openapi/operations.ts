@@ -1,9 +1,18 @@
 import * as z from 'zod/mini';
-import { adminFailedTasksQuery, adminPaymentAnomaliesQuery, adminTasksQuery, adminUsersQuery } from '../../shared/admin/schemas';
-import { adminFailedTasksData, adminPaymentAnomaliesData, adminStatsData, adminTasksData, adminUsersData } from '../../shared/admin/responses';
+import { adminCostsQuery, adminFailedTasksQuery, adminPaymentAnomaliesQuery, adminTasksQuery, adminUsersQuery } from '../../shared/admin/schemas';
+import {
+  adminCostsData,
+  adminFailedTasksData,
+  adminPaymentAnomaliesData,
+  adminStatsData,
+  adminTasksData,
+  adminUsersData,
+  vendorStatusData,
+} from '../../shared/admin/responses';
 import { loginData, logoutData, openidData, publicUser, refreshData, sendCodeData } from '../../shared/auth/responses';
 import { loginBody, refreshBody, sendCodeBody } from '../../shared/auth/schemas';
-import { uploadKeysData } from '../../shared/media/responses';
+import { signedDownloadBody } from '../../shared/media/download';
+import { signedDownloadData, uploadKeysData } from '../../shared/media/responses';
 import { openidQuery } from '../../shared/payments/openid';
 import { orderParams, ordersQuery } from '../../shared/payments/order-list';
 import { refundBody, refundParams } from '../../shared/payments/refunds';
@@ -12,16 +21,20 @@ import { purchaseBody } from '../../shared/payments/schemas';
 import { quotaStatisticsData, taskCounts, transactionsData } from '../../shared/quota/responses';
 import { transactionsQuery } from '../../shared/quota/schemas';
 import {
+  abilitiesData,
+  abilityData,
   runningHubCallbackData,
   runningHubRetryBody,
+  taskData,
   taskEventsData,
   taskListData,
+  taskRetryData,
   taskSummaryData,
   taskViewData,
   webhookSecretData,
 } from '../../shared/tasks/responses';
 import { openApiQuery } from '../../shared/system/schemas';
-import { callbackQuery, createTaskBody, listQuery, stsQuery, taskParams } from '../../shared/tasks/schemas';
+import { callbackQuery, createTaskBody, listQuery, retryTaskBody, stsQuery, taskParams } from '../../shared/tasks/schemas';
 
 /**
  * What the OpenAPI document (infra/openapi/document.ts) says about each route of shared/routes.ts,
@@ -46,8 +59,12 @@ export interface Operation {
   readonly auth: 'none' | 'bearer' | 'admin';
   readonly params?: Schema;
   readonly query?: Schema;
+  /** Request headers the route reads (beyond Authorization and Content-Type). */
+  readonly headers?: Schema;
   /** A JSON body schema, or the content types of a body taken raw (signed vendor callbacks). */
   readonly body?: Schema | { readonly raw: Readonly<Record<string, Schema>> };
+  /** The JSON body may be left out (an empty body reads as `{}`, shared/http/endpoint.ts). */
+  readonly bodyOptional?: true;
   /** The envelope's `data` on 200; omit for routes that only answer `raw`. */
   readonly data?: Schema;
   /** The route's own error codes (shared/errors.ts), beyond those every route can answer. */
@@ -56,7 +73,7 @@ export interface Operation {
 }
 
 /** Response schemas used by several routes, named in components.schemas by these keys (instead of the first route's `<Route>Data`). */
-export const namedSchemas: Readonly<Record<string, Schema>> = { User: publicUser, Order: orderView, WebhookSecret: webhookSecretData, TaskCounts: taskCounts };
+export const namedSchemas: Readonly<Record<string, Schema>> = { User: publicUser, Order: orderView, WebhookSecret: webhookSecretData, TaskCounts: taskCounts, Ability: abilityData };
 
 const wechatNotification = z.object({ id: z.string(), resource: z.object({ ciphertext: z.string() }) });
 const wechatFailure = z.object({ code: z.literal('FAIL'), message: z.string() });
@@ -292,6 +309,76 @@ export const operations: Readonly<Record<string, Operation>> = {
     body: refundBody,
     data: refundedOrderData,
     errors: [5002, 5003, 5004],
+  },
+  'abilities-list': {
+    summary: 'What the app offers: every task type with its price, outputs and input schema',
+    description: 'Extension. `inputSchema` is the JSON Schema (draft-07) of POST /task/create’s body for that type.',
+    tag: 'task',
+    auth: 'none',
+    data: abilitiesData,
+    errors: [],
+  },
+  'abilities-get': {
+    summary: 'One task type’s catalogue entry',
+    description: 'Extension. An unknown id answers 1007.',
+    tag: 'task',
+    auth: 'none',
+    params: z.object({ abilityId: z.string() }),
+    data: abilityData,
+    errors: [],
+  },
+  'task-cancel': {
+    summary: 'Cancel one of the caller’s processing tasks; its quota comes back',
+    description:
+      'Extension. The task ends `cancelled` (errorCode 3004) and its RunningHub run is cancelled. A task that already ended answers as it is (no error, no refund). ' +
+      'Another user’s task answers 404 exactly as a missing one.',
+    tag: 'task',
+    auth: 'bearer',
+    params: taskParams,
+    data: taskData,
+    errors: [],
+  },
+  'task-retry': {
+    summary: 'Re-run a failed or cancelled task as a new task',
+    description:
+      'Extension. New id, the same input (copied), params and callbackUrl unless the body gives one; holds 1 quota, answers as POST /task/create plus `originalTaskId`. ' +
+      'With `Idempotency-Key`, repeats answer the same new task; a key used for another task’s retry is 1000. A processing or done task is 1012; an input gone from storage 2004.',
+    tag: 'task',
+    auth: 'bearer',
+    params: taskParams,
+    headers: z.object({
+      'Idempotency-Key': z.optional(z.string().check(z.regex(/^[\x21-\x7e]{1,64}$/))),
+    }),
+    body: retryTaskBody,
+    bodyOptional: true,
+    data: taskRetryData,
+    errors: [1002, 1003, 1012, 2001, 2002, 2003, 2004, 3001, 3002, 3003, 4001],
+  },
+  'media-signed-download': {
+    summary: 'A presigned download URL for one of the caller’s task objects',
+    description: 'Extension. Only a key its task names (its input, or a result once done); any other key, another user’s and a missing one answer 1007. `ttl` 60–86400 s.',
+    tag: 'media',
+    auth: 'bearer',
+    body: signedDownloadBody,
+    data: signedDownloadData,
+    errors: [],
+  },
+  'admin-vendor-status': {
+    summary: 'Whether RunningHub, COS and Cloud Infinite answer, with latencies',
+    description: 'Extension. Always 200: a vendor that fails shows `ok: false` and its error code.',
+    tag: 'admin',
+    auth: 'admin',
+    data: vendorStatusData,
+    errors: [],
+  },
+  'admin-costs': {
+    summary: 'RunningHub coins and run seconds by UTC day and task type',
+    description: 'Extension. `from`/`to` are UTC days (both included, at most 92); by default the last 7 days.',
+    tag: 'admin',
+    auth: 'admin',
+    query: adminCostsQuery,
+    data: adminCostsData,
+    errors: [],
   },
   'system-openapi': {
     summary: 'This OpenAPI document',

@@ -3,10 +3,14 @@ import type * as z from 'zod/mini';
 import type { AdminFailedTask } from '../../shared/admin/queries';
 import type { adminFailedTask } from '../../shared/admin/responses';
 import type { publicUser } from '../../shared/auth/responses';
+import type { taskCosts } from '../../shared/admin/costs';
 import type { AdminStats } from '../../shared/admin/stats';
-import type { adminStatsData } from '../../shared/admin/responses';
+import type { VendorStatus } from '../../shared/admin/vendor-status';
+import type { adminCostsData, adminStatsData, vendorStatusData } from '../../shared/admin/responses';
 import type { loginData, refreshData } from '../../shared/auth/responses';
 import type { rotateRefreshToken } from '../../shared/auth/refresh';
+import type { signedDownload } from '../../shared/media/download';
+import type { signedDownloadData } from '../../shared/media/responses';
 import type { UploadKeys } from '../../shared/media/sts';
 import type { OrderView } from '../../shared/payments/order-list';
 import type { RefundedOrderView } from '../../shared/payments/refunds';
@@ -17,7 +21,9 @@ import type { QuotaStatistics } from '../../shared/quota/statistics';
 import type { WebhookSecretView } from '../../shared/tasks/client-webhooks';
 import type { TaskEventKind, TaskEventView } from '../../shared/tasks/events';
 import type { readTaskEvents, TaskDetails } from '../../shared/tasks/read';
-import type { taskEvent, taskEventKind, taskEventsData, webhookSecretData } from '../../shared/tasks/responses';
+import type { Ability } from '../../shared/tasks/abilities';
+import type { RetryAnswer } from '../../shared/tasks/retry';
+import type { abilityData, taskData, taskEvent, taskEventKind, taskEventsData, taskRetryData, webhookSecretData } from '../../shared/tasks/responses';
 import type { membershipStatusData, purchaseData } from '../../shared/payments/responses';
 import type { MembershipStatus } from '../../shared/payments/status';
 import type { Purchase } from '../../shared/payments/purchase';
@@ -79,5 +85,20 @@ describe('response schemas cover the domain types', () => {
     expectTypeOf<keyof TaskEventView>().toEqualTypeOf<keyof z.output<typeof taskEvent>>();
     expectTypeOf<keyof Awaited<ReturnType<typeof readTaskEvents>>>().toEqualTypeOf<keyof z.output<typeof taskEventsData>>();
     expectTypeOf<WebhookSecretView>().toEqualTypeOf<z.output<typeof webhookSecretData>>();
+  });
+
+  it('abilities, cancel, retry, signed downloads, vendor status, costs: every value fits, with the same fields', () => {
+    expectTypeOf<z.output<typeof taskData>>().toExtend<TaskView>();
+    expectTypeOf<RetryAnswer>().toExtend<z.output<typeof taskRetryData>>();
+    expectTypeOf<keyof RetryAnswer>().toEqualTypeOf<keyof z.output<typeof taskRetryData>>();
+    // Ability's inputSchema is a record of unknown; readonly fields, so toExtend.
+    expectTypeOf<Ability>().toExtend<z.output<typeof abilityData>>();
+    expectTypeOf<keyof Ability>().toEqualTypeOf<keyof z.output<typeof abilityData>>();
+    expectTypeOf<Awaited<ReturnType<typeof signedDownload>>>().toEqualTypeOf<z.output<typeof signedDownloadData>>();
+    expectTypeOf<keyof VendorStatus>().toEqualTypeOf<keyof z.output<typeof vendorStatusData>>();
+    expectTypeOf<keyof VendorStatus['runningHub']>().toEqualTypeOf<keyof z.output<typeof vendorStatusData>['runningHub']>();
+    expectTypeOf<Omit<VendorStatus, 'runningHub'>>().toExtend<Omit<z.output<typeof vendorStatusData>, 'runningHub'>>();
+    expectTypeOf<Awaited<ReturnType<typeof taskCosts>>>().toExtend<z.output<typeof adminCostsData>>();
+    expectTypeOf<keyof Awaited<ReturnType<typeof taskCosts>>['days'][number]>().toEqualTypeOf<keyof z.output<typeof adminCostsData>['days'][number]>();
   });
 });
