@@ -689,7 +689,7 @@ export interface components {
         processing: number;
         done: number;
         failed: number;
-        cancelled?: number;
+        cancelled: number;
       };
       byType: {
         basic_clean: {
@@ -698,7 +698,7 @@ export interface components {
             processing: number;
             done: number;
             failed: number;
-            cancelled?: number;
+            cancelled: number;
           };
         };
         model_pose12: {
@@ -707,7 +707,7 @@ export interface components {
             processing: number;
             done: number;
             failed: number;
-            cancelled?: number;
+            cancelled: number;
           };
         };
       };
@@ -1154,58 +1154,9 @@ export interface components {
       data: components["schemas"]["Ability"];
       message?: string;
     };
-    TaskCancelData: ({
-      id: string;
-      type: "basic_clean" | "model_pose12";
-      inputUrl: string;
-      params: {
-        [key: string]: string;
-      };
-      createdAt: string;
-      updatedAt: string;
-      status: "processing";
-      resultUrls: null;
-    }) | ({
-      id: string;
-      type: "basic_clean" | "model_pose12";
-      inputUrl: string;
-      params: {
-        [key: string]: string;
-      };
-      createdAt: string;
-      updatedAt: string;
-      status: "done";
-      resultUrls: (string)[];
-    }) | ({
-      id: string;
-      type: "basic_clean" | "model_pose12";
-      inputUrl: string;
-      params: {
-        [key: string]: string;
-      };
-      createdAt: string;
-      updatedAt: string;
-      status: "failed";
-      resultUrls: null;
-      errorCode: number;
-      errorReason: string;
-    }) | ({
-      id: string;
-      type: "basic_clean" | "model_pose12";
-      inputUrl: string;
-      params: {
-        [key: string]: string;
-      };
-      createdAt: string;
-      updatedAt: string;
-      status: "cancelled";
-      resultUrls: null;
-      errorCode: 3004;
-      errorReason: string;
-    });
     TaskCancelResponse: {
       success: true;
-      data: components["schemas"]["TaskCancelData"];
+      data: components["schemas"]["TaskGetData"];
       message?: string;
     };
     TaskRetryData: {

@@ -25,7 +25,6 @@ import {
   abilityData,
   runningHubCallbackData,
   runningHubRetryBody,
-  taskData,
   taskEventsData,
   taskListData,
   taskRetryData,
@@ -335,7 +334,7 @@ export const operations: Readonly<Record<string, Operation>> = {
     tag: 'task',
     auth: 'bearer',
     params: taskParams,
-    data: taskData,
+    data: taskViewData,
     errors: [],
   },
   'task-retry': {

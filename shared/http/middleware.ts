@@ -28,7 +28,7 @@ function corsHeaders(request: HttpRequest, allowedOrigins: readonly string[]): R
   };
   if (request.method === 'OPTIONS') {
     headers['access-control-allow-methods'] = 'GET, POST, OPTIONS';
-    headers['access-control-allow-headers'] = 'authorization, content-type';
+    headers['access-control-allow-headers'] = 'authorization, content-type, idempotency-key';
     headers['access-control-max-age'] = '600';
   }
   return headers;

@@ -11,8 +11,7 @@ const units = z.int().check(z.gte(0));
  * depends on shared/quota, not the reverse); test/unit/openapi-types.test.ts keeps them equal to the task schemas'.
  */
 const keyed = <K extends string, S extends z.ZodMiniType>(keys: readonly K[], value: S) => z.object(Object.fromEntries(keys.map((key) => [key, value])) as Record<K, S>);
-/** `cancelled` appears once such a task exists (statistics.ts lists only the first three, so they are always there). */
-const countsByStatus = z.object({ ...keyed(['processing', 'done', 'failed'], units).shape, cancelled: z.optional(units) });
+const countsByStatus = keyed(['processing', 'done', 'failed', 'cancelled'], units);
 export const taskCounts = z.object({
   total: units,
   /** By outcome. */

@@ -24,7 +24,7 @@ export interface QuotaTotals {
 
 export interface TaskCounts {
   readonly total: number;
-  /** By outcome (status): processing, done, failed. */
+  /** By outcome (status): processing, done, failed, cancelled. */
   readonly byStatus: Record<string, number>;
   /** By type, each by outcome. */
   readonly byType: Record<string, { readonly total: number; readonly byStatus: Record<string, number> }>;
@@ -58,7 +58,7 @@ export function recentMonths(now: Date, count = STATISTICS_MONTHS): { since: Dat
   return { since: new Date(Date.UTC(year, month - count + 1, 1)), months };
 }
 
-const taskStatuses = ['processing', 'done', 'failed'];
+const taskStatuses = ['processing', 'done', 'failed', 'cancelled'];
 const taskTypes = ['basic_clean', 'model_pose12'];
 
 export function emptyTaskCounts(): TaskCounts {

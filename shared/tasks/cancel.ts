@@ -1,11 +1,13 @@
 import { assertSessionCurrent, type Session } from '../auth/session';
-import { findTask, findUserAndTask } from '../db/repositories/tasks';
+import { findTaskAndEvents, findUserTaskAndEvents } from '../db/repositories/tasks';
 import { NotFoundError } from '../errors';
 import { deliverTaskWebhook } from './client-webhooks';
+import { taskTrailView } from './events';
 import { cancelTask } from './lifecycle';
 import type { TaskPorts } from './ports';
+import type { TaskDetails } from './read';
 import { isTaskId } from './schemas';
-import { resultUrls, taskView, type TaskView } from './view';
+import { resultUrls, taskView } from './view';
 
 /**
  * POST /task/cancel/{taskId}: the caller's task only (another user's id, a malformed id and a
@@ -13,16 +15,20 @@ import { resultUrls, taskView, type TaskView } from './view';
  * with its quota released once, and its RunningHub run is cancelled (shared/tasks/lifecycle.ts
  * cancelTask); a basic_clean still inside its create request is cancelled the same way (the create
  * then answers it as cancelled). A task that already ended, or that someone else ends first, is
- * answered as it is: no error, no refund. The answer is the task as GET /task/{taskId} shows it.
+ * answered as it is: no error, no refund. The answer is the task exactly as GET /task/{taskId}
+ * shows it, `progress` and `logs` included.
  */
-export async function cancelOwnTask(session: Session, taskId: string, ports: TaskPorts): Promise<TaskView> {
-  const found = await findUserAndTask(session.userId, isTaskId(taskId) ? taskId : '');
+export async function cancelOwnTask(session: Session, taskId: string, ports: TaskPorts): Promise<TaskDetails> {
+  const found = await findUserTaskAndEvents(session.userId, isTaskId(taskId) ? taskId : '');
   assertSessionCurrent(found?.user, session);
   const task = found?.task;
   if (!task) throw new NotFoundError();
-  if (task.status !== 'processing') return taskView(task, resultUrls(ports));
-  // The statement that cancelled it queued its completion webhook (trigger tasks_queue_webhook,
-  // migration 017); the first attempt is made here, as the other finishers do.
-  if (await cancelTask(task, ports)) await deliverTaskWebhook(task, ports);
-  return taskView((await findTask(task.id)) ?? task, resultUrls(ports));
+  let current = { task, events: found.events };
+  if (task.status === 'processing') {
+    // The statement that cancelled it queued its completion webhook (trigger tasks_queue_webhook,
+    // migration 017); the first attempt is made here, as the other finishers do.
+    if (await cancelTask(task, ports)) await deliverTaskWebhook(task, ports);
+    current = (await findTaskAndEvents(task.id)) ?? current;
+  }
+  return { ...taskView(current.task, resultUrls(ports)), ...taskTrailView(current.task.status, current.events) };
 }

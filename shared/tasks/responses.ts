@@ -71,12 +71,9 @@ const byStatus = <F extends z.core.$ZodLooseShape>(fields: F) =>
     z.object({ ...fields, status: z.literal('cancelled'), resultUrls: z.null(), errorCode: z.literal(3004), errorReason: z.string() }),
   ]);
 
-/** Extension: POST /task/cancel/{taskId}: the task after the request, without GET's progress and logs. */
-export const taskData = byStatus(taskFields);
-
 /**
  * GET /task/{taskId} (shared/tasks/read.ts TaskDetails): the task and, as extensions, its progress
- * and trail. The same JSON is a completion webhook's body.
+ * and trail. The same JSON is a completion webhook's body and POST /task/cancel/{taskId}'s answer.
  */
 export const taskViewData = byStatus({
   ...taskFields,

@@ -82,8 +82,8 @@ describe.each(platforms)('GET /admin/stats on $name', (platform) => {
       users: { total: 3, members: 2, active30d: 1 },
       tasks: {
         total: 3,
-        byStatus: { processing: 1, done: 1, failed: 1 },
-        byType: { basic_clean: { total: 1, byStatus: { processing: 1, done: 0, failed: 0 } }, model_pose12: { total: 2, byStatus: { processing: 0, done: 1, failed: 1 } } },
+        byStatus: { processing: 1, done: 1, failed: 1, cancelled: 0 },
+        byType: { basic_clean: { total: 1, byStatus: { processing: 1, done: 0, failed: 0, cancelled: 0 } }, model_pose12: { total: 2, byStatus: { processing: 0, done: 1, failed: 1, cancelled: 0 } } },
       },
       monthly: months.map((month, index) => ({
         ...noChange,

@@ -123,7 +123,7 @@ describe('platform details', () => {
     const foreign = await aws.call(me, { method: 'GET', path: '/auth/me', headers: { origin: 'https://evil.example' } });
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('http://localhost:5173');
-    expect(preflight.headers['access-control-allow-headers']).toContain('authorization');
+    expect(preflight.headers['access-control-allow-headers']).toBe('authorization, content-type, idempotency-key');
     expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
     expect(foreign.headers['x-content-type-options']).toBe('nosniff');
   });

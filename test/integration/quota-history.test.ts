@@ -296,8 +296,8 @@ describe.each(platforms)('GET /quota/statistics on $name', (platform) => {
     expect(data.balance).toBe(data.totals.granted - data.totals.used - data.totals.held - data.totals.expired - data.totals.refunded);
     expect(data.tasks).toEqual({
       total: 4,
-      byStatus: { processing: 1, done: 2, failed: 1 },
-      byType: { basic_clean: { total: 2, byStatus: { processing: 1, done: 1, failed: 0 } }, model_pose12: { total: 2, byStatus: { processing: 0, done: 1, failed: 1 } } },
+      byStatus: { processing: 1, done: 2, failed: 1, cancelled: 0 },
+      byType: { basic_clean: { total: 2, byStatus: { processing: 1, done: 1, failed: 0, cancelled: 0 } }, model_pose12: { total: 2, byStatus: { processing: 0, done: 1, failed: 1, cancelled: 0 } } },
     });
     expect(data.monthly.map((month) => month.month)).toEqual(months);
     expect(data.monthly).toHaveLength(12);

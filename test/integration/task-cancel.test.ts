@@ -52,7 +52,9 @@ describe.each(platforms)('task cancel on $name', (platform) => {
 
     // Assert
     expect(answer.status).toBe(200);
-    expect(answer.json.data).toMatchObject({ id: taskId, status: 'cancelled', errorCode: 3004, errorReason: '已取消,已返还配额', resultUrls: null });
+    expect(answer.json.data).toMatchObject({ id: taskId, status: 'cancelled', errorCode: 3004, errorReason: '已取消,已返还配额', resultUrls: null, progress: 100 });
+    expect((answer.json.data?.logs as { kind: string }[]).map((log) => log.kind).slice(-2)).toEqual(['cancelled', 'quota_released']);
+    expect(answer.json.data).toEqual(read.json.data);
     expect(again.status).toBe(200);
     expect(again.json.data).toMatchObject({ status: 'cancelled', errorCode: 3004 });
     expect(read.json.data).toMatchObject({ status: 'cancelled', errorCode: 3004 });

@@ -20,10 +20,11 @@ import type { quotaStatisticsData, taskCounts, transactionsData } from '../../sh
 import type { QuotaStatistics } from '../../shared/quota/statistics';
 import type { WebhookSecretView } from '../../shared/tasks/client-webhooks';
 import type { TaskEventKind, TaskEventView } from '../../shared/tasks/events';
+import type { cancelOwnTask } from '../../shared/tasks/cancel';
 import type { readTaskEvents, TaskDetails } from '../../shared/tasks/read';
 import type { Ability } from '../../shared/tasks/abilities';
 import type { RetryAnswer } from '../../shared/tasks/retry';
-import type { abilityData, taskData, taskEvent, taskEventKind, taskEventsData, taskRetryData, webhookSecretData } from '../../shared/tasks/responses';
+import type { abilityData, taskEvent, taskEventKind, taskEventsData, taskRetryData, webhookSecretData } from '../../shared/tasks/responses';
 import type { membershipStatusData, purchaseData } from '../../shared/payments/responses';
 import type { MembershipStatus } from '../../shared/payments/status';
 import type { Purchase } from '../../shared/payments/purchase';
@@ -88,7 +89,7 @@ describe('response schemas cover the domain types', () => {
   });
 
   it('abilities, cancel, retry, signed downloads, vendor status, costs: every value fits, with the same fields', () => {
-    expectTypeOf<z.output<typeof taskData>>().toExtend<TaskView>();
+    expectTypeOf<Awaited<ReturnType<typeof cancelOwnTask>>>().toEqualTypeOf<TaskDetails>();
     expectTypeOf<RetryAnswer>().toExtend<z.output<typeof taskRetryData>>();
     expectTypeOf<keyof RetryAnswer>().toEqualTypeOf<keyof z.output<typeof taskRetryData>>();
     // Ability's inputSchema is a record of unknown; readonly fields, so toExtend.
