@@ -293,6 +293,176 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/auth/refresh": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A new access token and refresh token for a refresh token */
+    post: operations["authRefresh"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/quota/transactions": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller’s quota ledger, newest first */
+    get: operations["quotaTransactions"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/quota/statistics": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where the caller’s quota went: totals, tasks, the last 12 months */
+    get: operations["quotaStatistics"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/membership/orders": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller’s orders, newest first */
+    get: operations["membershipOrders"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/membership/orders/{orderId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One of the caller’s orders */
+    get: operations["membershipOrder"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/admin/stats": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Users, members, activity, tasks, revenue and refunds by month */
+    get: operations["adminStats"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/task/events/{taskId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One of the caller’s tasks’ event trail, oldest first */
+    get: operations["taskEvents"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/webhook/secret": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller’s completion-webhook signing secret */
+    get: operations["webhookSecret"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/webhook/secret/rotate": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Replace the caller’s completion-webhook signing secret */
+    post: operations["webhookRotateSecret"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/admin/orders/{orderId}/refund": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Refund a paid order in full at its platform */
+    post: operations["adminOrderRefund"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/openapi.json": {
     parameters: {
       query?: never;
@@ -310,6 +480,125 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/abilities": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the app offers: every task type with its price, outputs and input schema */
+    get: operations["abilitiesList"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/abilities/{abilityId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One task type’s catalogue entry */
+    get: operations["abilitiesGet"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/task/cancel/{taskId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel one of the caller’s processing tasks; its quota comes back */
+    post: operations["taskCancel"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/task/retry/{taskId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Re-run a failed or cancelled task as a new task */
+    post: operations["taskRetry"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/media/signed-download": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A presigned download URL for one of the caller’s task objects */
+    post: operations["mediaSignedDownload"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/admin/vendor-status": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Whether RunningHub, COS and Cloud Infinite answer, with latencies */
+    get: operations["adminVendorStatus"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/admin/costs": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** RunningHub coins and run seconds by UTC day and task type */
+    get: operations["adminCosts"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 
 export type webhooks = Record<string, never>;
@@ -318,6 +607,8 @@ export interface components {
   schemas: {
     AuthSendCodeRequest: {
       phone: string;
+      captchaTicket?: string;
+      captchaRandstr?: string;
     };
     AuthLoginRequest: {
       phone: string;
@@ -330,17 +621,32 @@ export interface components {
     TaskCreateRequest: ({
       type: "basic_clean";
       inputImageUrl: string;
+      callbackUrl?: string;
       params?: {
         template?: "white_bg" | "studio" | "live";
       };
     }) | ({
       type: "model_pose12";
       inputImageUrl: string;
+      callbackUrl?: string;
       params: {
         scene: "street" | "studio" | "indoor";
         category: "shoes" | "dress" | "hoodie" | "coat";
       };
     });
+    AuthRefreshRequest: {
+      refreshToken: string;
+    };
+    AdminOrderRefundRequest: {
+      reason: string;
+    };
+    TaskRetryRequest: {
+      callbackUrl?: string;
+    };
+    MediaSignedDownloadRequest: {
+      objectKey: string;
+      ttl?: number;
+    };
     ErrorEnvelope: {
       success: false;
       error: {
@@ -362,6 +668,64 @@ export interface components {
       quota_expireAt: (string) | (null);
       createdAt: string;
     };
+    Order: {
+      orderId: string;
+      channel: "wx" | "alipay";
+      payMethod: "jsapi" | "h5" | "wap";
+      amount: number;
+      status: "pending" | "paid" | "failed" | "refunding" | "refunded";
+      createdAt: string;
+      paidAt: (string) | (null);
+      refundedAt: (string) | (null);
+    };
+    WebhookSecret: {
+      secret: string;
+      createdAt: string;
+      rotatedAt: (string) | (null);
+    };
+    TaskCounts: {
+      total: number;
+      byStatus: {
+        processing: number;
+        done: number;
+        failed: number;
+        cancelled?: number;
+      };
+      byType: {
+        basic_clean: {
+          total: number;
+          byStatus: {
+            processing: number;
+            done: number;
+            failed: number;
+            cancelled?: number;
+          };
+        };
+        model_pose12: {
+          total: number;
+          byStatus: {
+            processing: number;
+            done: number;
+            failed: number;
+            cancelled?: number;
+          };
+        };
+      };
+    };
+    Ability: {
+      id: "basic_clean" | "model_pose12";
+      name: string;
+      description: string;
+      price: number;
+      outputs: {
+        count: number;
+        kind: "image";
+      };
+      typicalSeconds: number;
+      inputSchema: {
+        [key: string]: unknown;
+      };
+    };
     AuthSendCodeData: {
       expireIn: number;
     };
@@ -373,6 +737,7 @@ export interface components {
     AuthLoginData: {
       token: string;
       user: components["schemas"]["User"];
+      refreshToken: string;
     };
     AuthLoginResponse: {
       success: true;
@@ -454,7 +819,7 @@ export interface components {
     };
     TaskCreateData: {
       taskId: string;
-      status: "processing" | "done" | "failed";
+      status: "processing" | "done" | "failed" | "cancelled";
       createdAt: string;
     };
     TaskCreateResponse: {
@@ -466,7 +831,7 @@ export interface components {
       tasks: ({
         id: string;
         type: "basic_clean" | "model_pose12";
-        status: "processing" | "done" | "failed";
+        status: "processing" | "done" | "failed" | "cancelled";
         thumbnail: string | null;
         createdAt: string;
       })[];
@@ -489,6 +854,13 @@ export interface components {
       };
       createdAt: string;
       updatedAt: string;
+      progress: number;
+      logs: ({
+        kind: "created" | "quota_held" | "input_checked" | "moderation" | "vendor_submitted" | "vendor_queued" | "vendor_running" | "frames_copied" | "done" | "failed" | "cancelled" | "quota_confirmed" | "quota_released" | "webhook_delivered" | "webhook_failed";
+        level: "info" | "warn" | "error";
+        message: string;
+        createdAt: string;
+      })[];
       status: "processing";
       resultUrls: null;
     }) | ({
@@ -500,6 +872,13 @@ export interface components {
       };
       createdAt: string;
       updatedAt: string;
+      progress: number;
+      logs: ({
+        kind: "created" | "quota_held" | "input_checked" | "moderation" | "vendor_submitted" | "vendor_queued" | "vendor_running" | "frames_copied" | "done" | "failed" | "cancelled" | "quota_confirmed" | "quota_released" | "webhook_delivered" | "webhook_failed";
+        level: "info" | "warn" | "error";
+        message: string;
+        createdAt: string;
+      })[];
       status: "done";
       resultUrls: (string)[];
     }) | ({
@@ -511,9 +890,36 @@ export interface components {
       };
       createdAt: string;
       updatedAt: string;
+      progress: number;
+      logs: ({
+        kind: "created" | "quota_held" | "input_checked" | "moderation" | "vendor_submitted" | "vendor_queued" | "vendor_running" | "frames_copied" | "done" | "failed" | "cancelled" | "quota_confirmed" | "quota_released" | "webhook_delivered" | "webhook_failed";
+        level: "info" | "warn" | "error";
+        message: string;
+        createdAt: string;
+      })[];
       status: "failed";
       resultUrls: null;
       errorCode: number;
+      errorReason: string;
+    }) | ({
+      id: string;
+      type: "basic_clean" | "model_pose12";
+      inputUrl: string;
+      params: {
+        [key: string]: string;
+      };
+      createdAt: string;
+      updatedAt: string;
+      progress: number;
+      logs: ({
+        kind: "created" | "quota_held" | "input_checked" | "moderation" | "vendor_submitted" | "vendor_queued" | "vendor_running" | "frames_copied" | "done" | "failed" | "cancelled" | "quota_confirmed" | "quota_released" | "webhook_delivered" | "webhook_failed";
+        level: "info" | "warn" | "error";
+        message: string;
+        createdAt: string;
+      })[];
+      status: "cancelled";
+      resultUrls: null;
+      errorCode: 3004;
       errorReason: string;
     });
     TaskGetResponse: {
@@ -522,7 +928,7 @@ export interface components {
       message?: string;
     };
     TaskRunninghubCallbackData: {
-      status: "processing" | "done" | "failed";
+      status: "processing" | "done" | "failed" | "cancelled";
     };
     TaskRunninghubCallbackResponse: {
       success: true;
@@ -545,7 +951,7 @@ export interface components {
         id: string;
         userId: string;
         type: "basic_clean" | "model_pose12";
-        status: "processing" | "done" | "failed";
+        status: "processing" | "done" | "failed" | "cancelled";
         createdAt: string;
       })[];
       total: number;
@@ -562,7 +968,7 @@ export interface components {
         id: string;
         userId: string;
         type: "basic_clean" | "model_pose12";
-        status: "processing" | "done" | "failed";
+        status: "processing" | "done" | "failed" | "cancelled";
         createdAt: string;
         errorCode: number | null;
         errorReason: string | null;
@@ -600,6 +1006,283 @@ export interface components {
     AdminPaymentAnomaliesResponse: {
       success: true;
       data: components["schemas"]["AdminPaymentAnomaliesData"];
+      message?: string;
+    };
+    AuthRefreshData: {
+      token: string;
+      refreshToken: string;
+    };
+    AuthRefreshResponse: {
+      success: true;
+      data: components["schemas"]["AuthRefreshData"];
+      message?: string;
+    };
+    QuotaTransactionsData: {
+      items: ({
+        id: string;
+        kind: "grant" | "hold" | "confirm" | "release" | "expire" | "refund";
+        delta: number;
+        balanceAfter: number;
+        reference: string;
+        note: string;
+        createdAt: string;
+      })[];
+      nextCursor: string | null;
+    };
+    QuotaTransactionsResponse: {
+      success: true;
+      data: components["schemas"]["QuotaTransactionsData"];
+      message?: string;
+    };
+    QuotaStatisticsData: {
+      balance: number;
+      totals: {
+        granted: number;
+        used: number;
+        returned: number;
+        expired: number;
+        refunded: number;
+        held: number;
+      };
+      tasks: components["schemas"]["TaskCounts"];
+      monthly: ({
+        month: string;
+        granted: number;
+        used: number;
+        returned: number;
+        expired: number;
+        refunded: number;
+        tasks: components["schemas"]["TaskCounts"];
+      })[];
+    };
+    QuotaStatisticsResponse: {
+      success: true;
+      data: components["schemas"]["QuotaStatisticsData"];
+      message?: string;
+    };
+    MembershipOrdersData: {
+      items: (components["schemas"]["Order"])[];
+      nextCursor: string | null;
+    };
+    MembershipOrdersResponse: {
+      success: true;
+      data: components["schemas"]["MembershipOrdersData"];
+      message?: string;
+    };
+    MembershipOrderResponse: {
+      success: true;
+      data: components["schemas"]["Order"];
+      message?: string;
+    };
+    AdminStatsData: {
+      users: {
+        total: number;
+        members: number;
+        active30d: number;
+      };
+      tasks: components["schemas"]["TaskCounts"];
+      monthly: ({
+        month: string;
+        newUsers: number;
+        paidOrders: number;
+        revenue: number;
+        refundedOrders: number;
+        refunds: number;
+      })[];
+    };
+    AdminStatsResponse: {
+      success: true;
+      data: components["schemas"]["AdminStatsData"];
+      message?: string;
+    };
+    TaskEventsData: {
+      taskId: string;
+      events: ({
+        kind: "created" | "quota_held" | "input_checked" | "moderation" | "vendor_submitted" | "vendor_queued" | "vendor_running" | "frames_copied" | "done" | "failed" | "cancelled" | "quota_confirmed" | "quota_released" | "webhook_delivered" | "webhook_failed";
+        level: "info" | "warn" | "error";
+        message: string;
+        createdAt: string;
+        data?: {
+          [key: string]: string | number | boolean;
+        };
+      })[];
+    };
+    TaskEventsResponse: {
+      success: true;
+      data: components["schemas"]["TaskEventsData"];
+      message?: string;
+    };
+    WebhookSecretResponse: {
+      success: true;
+      data: components["schemas"]["WebhookSecret"];
+      message?: string;
+    };
+    WebhookRotateSecretResponse: {
+      success: true;
+      data: components["schemas"]["WebhookSecret"];
+      message?: string;
+    };
+    AdminOrderRefundData: {
+      orderId: string;
+      userId: string;
+      channel: "wx" | "alipay";
+      payMethod: "jsapi" | "h5" | "wap";
+      amount: number;
+      status: "refunding" | "refunded";
+      refundNo: string | null;
+      refundReason: string | null;
+      createdAt: string;
+      paidAt: (string) | (null);
+      refundRequestedAt: (string) | (null);
+      refundedAt: (string) | (null);
+    };
+    AdminOrderRefundResponse: {
+      success: true;
+      data: components["schemas"]["AdminOrderRefundData"];
+      message?: string;
+    };
+    AbilitiesListData: {
+      abilities: (components["schemas"]["Ability"])[];
+    };
+    AbilitiesListResponse: {
+      success: true;
+      data: components["schemas"]["AbilitiesListData"];
+      message?: string;
+    };
+    AbilitiesGetResponse: {
+      success: true;
+      data: components["schemas"]["Ability"];
+      message?: string;
+    };
+    TaskCancelData: ({
+      id: string;
+      type: "basic_clean" | "model_pose12";
+      inputUrl: string;
+      params: {
+        [key: string]: string;
+      };
+      createdAt: string;
+      updatedAt: string;
+      status: "processing";
+      resultUrls: null;
+    }) | ({
+      id: string;
+      type: "basic_clean" | "model_pose12";
+      inputUrl: string;
+      params: {
+        [key: string]: string;
+      };
+      createdAt: string;
+      updatedAt: string;
+      status: "done";
+      resultUrls: (string)[];
+    }) | ({
+      id: string;
+      type: "basic_clean" | "model_pose12";
+      inputUrl: string;
+      params: {
+        [key: string]: string;
+      };
+      createdAt: string;
+      updatedAt: string;
+      status: "failed";
+      resultUrls: null;
+      errorCode: number;
+      errorReason: string;
+    }) | ({
+      id: string;
+      type: "basic_clean" | "model_pose12";
+      inputUrl: string;
+      params: {
+        [key: string]: string;
+      };
+      createdAt: string;
+      updatedAt: string;
+      status: "cancelled";
+      resultUrls: null;
+      errorCode: 3004;
+      errorReason: string;
+    });
+    TaskCancelResponse: {
+      success: true;
+      data: components["schemas"]["TaskCancelData"];
+      message?: string;
+    };
+    TaskRetryData: {
+      taskId: string;
+      status: "processing" | "done" | "failed" | "cancelled";
+      createdAt: string;
+      originalTaskId: string;
+    };
+    TaskRetryResponse: {
+      success: true;
+      data: components["schemas"]["TaskRetryData"];
+      message?: string;
+    };
+    MediaSignedDownloadData: {
+      url: string;
+      expiresAt: string;
+    };
+    MediaSignedDownloadResponse: {
+      success: true;
+      data: components["schemas"]["MediaSignedDownloadData"];
+      message?: string;
+    };
+    AdminVendorStatusData: {
+      checkedAt: string;
+      runningHub: {
+        ok: boolean;
+        latencyMs: number;
+        error?: string;
+        account?: {
+          remainCoins: string;
+          currentTaskCounts: number;
+          remainMoney?: string;
+          currency?: string;
+          apiType?: string;
+        };
+      };
+      cos: {
+        ok: boolean;
+        latencyMs: number;
+        error?: string;
+      };
+      ci: {
+        ok: boolean;
+        latencyMs: number;
+        error?: string;
+      };
+    };
+    AdminVendorStatusResponse: {
+      success: true;
+      data: components["schemas"]["AdminVendorStatusData"];
+      message?: string;
+    };
+    AdminCostsData: {
+      from: string;
+      to: string;
+      days: ({
+        day: string;
+        type: "basic_clean" | "model_pose12";
+        coins: number;
+        runSeconds: number;
+        tasks: {
+          processing: number;
+          done: number;
+          failed: number;
+          cancelled: number;
+          total: number;
+        };
+      })[];
+      totals: {
+        coins: number;
+        runSeconds: number;
+        tasks: number;
+      };
+    };
+    AdminCostsResponse: {
+      success: true;
+      data: components["schemas"]["AdminCostsData"];
       message?: string;
     };
     /** 请求参数错误 */
@@ -674,6 +1357,24 @@ export interface components {
         code?: 1011;
       };
     };
+    /** 任务处理中或已完成,无法重试 */
+    Error1012: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 1012;
+      };
+    };
+    /** 未登录或token无效 */
+    Error1015: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 1015;
+      };
+    };
+    /** 请求参数错误 */
+    Error1016: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 1016;
+      };
+    };
     /** 请上传 JPG/PNG 格式图片 */
     Error2001: components["schemas"]["ErrorEnvelope"] & {
       error?: {
@@ -690,6 +1391,12 @@ export interface components {
     Error2003: components["schemas"]["ErrorEnvelope"] & {
       error?: {
         code?: 2003;
+      };
+    };
+    /** 原图已不存在,请重新上传后创建任务 */
+    Error2004: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 2004;
       };
     };
     /** 图像处理失败,请重试 */
@@ -710,6 +1417,12 @@ export interface components {
         code?: 3003;
       };
     };
+    /** 已取消,已返还配额 */
+    Error3004: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 3004;
+      };
+    };
     /** 内容不符合使用规范,已返还本次次数 */
     Error4001: components["schemas"]["ErrorEnvelope"] & {
       error?: {
@@ -726,6 +1439,18 @@ export interface components {
     Error5002: components["schemas"]["ErrorEnvelope"] & {
       error?: {
         code?: 5002;
+      };
+    };
+    /** 订单状态不允许退款 */
+    Error5003: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 5003;
+      };
+    };
+    /** 退款失败,请稍后重试 */
+    Error5004: components["schemas"]["ErrorEnvelope"] & {
+      error?: {
+        code?: 5004;
       };
     };
     /** 短信发送失败,请稍后重试 */
@@ -779,13 +1504,13 @@ export interface operations {
           "application/json": components["schemas"]["AuthSendCodeResponse"];
         };
       };
-      /** 1000 请求参数错误 */
+      /** 1000 请求参数错误; 1016 请求参数错误 */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["Error1000"];
+          "application/json": (components["schemas"]["Error1000"]) | (components["schemas"]["Error1016"]);
         };
       };
       /** 1007 资源不存在 */
@@ -1743,7 +2468,7 @@ export interface operations {
       query?: {
         limit?: number;
         offset?: number;
-        status?: "all" | "processing" | "done" | "failed";
+        status?: "all" | "processing" | "done" | "failed" | "cancelled";
         cursor?: string;
       };
       header?: never;
@@ -2095,7 +2820,7 @@ export interface operations {
       query?: {
         limit?: number;
         offset?: number;
-        status?: "processing" | "done" | "failed" | "all";
+        status?: "processing" | "done" | "failed" | "cancelled" | "all";
         userId?: string;
       };
       header?: never;
@@ -2378,6 +3103,910 @@ export interface operations {
       };
     };
   };
+  authRefresh: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AuthRefreshRequest"];
+      };
+    };
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AuthRefreshResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1015 未登录或token无效 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1015"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 1010 请使用 application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1010"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  quotaTransactions: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["QuotaTransactionsResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  quotaStatistics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["QuotaStatisticsResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  membershipOrders: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["MembershipOrdersResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  membershipOrder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orderId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["MembershipOrderResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在; 5002 订单不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": (components["schemas"]["Error1007"]) | (components["schemas"]["Error5002"]);
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  adminStats: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AdminStatsResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1006 权限不足 */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1006"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  taskEvents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        taskId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["TaskEventsResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  webhookSecret: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["WebhookSecretResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  webhookRotateSecret: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["WebhookRotateSecretResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  adminOrderRefund: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        orderId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AdminOrderRefundRequest"];
+      };
+    };
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AdminOrderRefundResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1006 权限不足 */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1006"];
+        };
+      };
+      /** 1007 资源不存在; 5002 订单不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": (components["schemas"]["Error1007"]) | (components["schemas"]["Error5002"]);
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 5003 订单状态不允许退款 */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error5003"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 1010 请使用 application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1010"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 5004 退款失败,请稍后重试 */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error5004"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
   systemOpenapi: {
     parameters: {
       query?: {
@@ -2418,6 +4047,669 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  abilitiesList: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AbilitiesListResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  abilitiesGet: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        abilityId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AbilitiesGetResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  taskCancel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        taskId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["TaskCancelResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  taskRetry: {
+    parameters: {
+      query?: never;
+      header?: {
+        "Idempotency-Key"?: string;
+      };
+      path: {
+        taskId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        "application/json": components["schemas"]["TaskRetryRequest"];
+      };
+    };
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["TaskRetryResponse"];
+        };
+      };
+      /** 1000 请求参数错误; 2001 请上传 JPG/PNG 格式图片; 2002 图片不能超过 10MB; 2003 未检测到服装,请更换图片 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": (components["schemas"]["Error1000"]) | (components["schemas"]["Error2001"]) | (components["schemas"]["Error2002"]) | (components["schemas"]["Error2003"]);
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1002 请购买会员后使用; 1003 剩余次数不足,请续费 */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": (components["schemas"]["Error1002"]) | (components["schemas"]["Error1003"]);
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1012 任务处理中或已完成,无法重试 */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1012"];
+        };
+      };
+      /** 2004 原图已不存在,请重新上传后创建任务 */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error2004"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 1010 请使用 application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1010"];
+        };
+      };
+      /** 4001 内容不符合使用规范,已返还本次次数 */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error4001"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 3001 图像处理失败,请重试; 3002 生成超时,请稍后重试; 3003 AI服务暂时不可用,请重试 */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": (components["schemas"]["Error3001"]) | (components["schemas"]["Error3002"]) | (components["schemas"]["Error3003"]);
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  mediaSignedDownload: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["MediaSignedDownloadRequest"];
+      };
+    };
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["MediaSignedDownloadResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 1010 请使用 application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1010"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  adminVendorStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AdminVendorStatusResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1006 权限不足 */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1006"];
+        };
+      };
+      /** 1007 资源不存在 */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1007"];
+        };
+      };
+      /** 1008 不支持的请求方法 */
+      405: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1008"];
+        };
+      };
+      /** 1009 请求体过大 */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1009"];
+        };
+      };
+      /** 9999 服务器内部错误 */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error9999"];
+        };
+      };
+      /** 1011 服务繁忙,请稍后重试 */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1011"];
+        };
+      };
+    };
+  };
+  adminCosts: {
+    parameters: {
+      query?: {
+        from?: string;
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** Success: the envelope with `data` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AdminCostsResponse"];
+        };
+      };
+      /** 1000 请求参数错误 */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1000"];
+        };
+      };
+      /** 1001 请先登录 */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1001"];
+        };
+      };
+      /** 1006 权限不足 */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error1006"];
         };
       };
       /** 1007 资源不存在 */

@@ -126,13 +126,13 @@ export function buildDocument(version: OpenApiVersion = '3.1'): OpenApiDocument 
       tags: [operation.tag],
       security: operation.auth === 'none' ? [] : [{ bearerAuth: [] }],
     };
-    const parameters = [...parametersOf(operation.params, 'path', inline), ...parametersOf(operation.query, 'query', inline)];
+    const parameters = [...parametersOf(operation.params, 'path', inline), ...parametersOf(operation.query, 'query', inline), ...parametersOf(operation.headers, 'header', inline)];
     if (parameters.length > 0) entry.parameters = parameters;
     if (operation.body) {
       entry.requestBody =
         'raw' in operation.body
           ? { required: true, content: Object.fromEntries(Object.entries(operation.body.raw).map(([type, schema]) => [type, { schema: inline(schema, 'input') }])) }
-          : { required: true, content: { 'application/json': { schema: ref(`${pascal(route.name)}Request`) } } };
+          : { required: !operation.bodyOptional, content: { 'application/json': { schema: ref(`${pascal(route.name)}Request`) } } };
     }
     entry.responses = responsesOf(route, operation, codes, inline);
     (paths[route.path] ??= {})[route.method.toLowerCase()] = entry;
@@ -154,7 +154,7 @@ export function buildDocument(version: OpenApiVersion = '3.1'): OpenApiDocument 
   };
 }
 
-function parametersOf(schema: z.ZodMiniType | undefined, where: 'path' | 'query', inline: (schema: z.ZodMiniType, io: 'input') => Json): Json[] {
+function parametersOf(schema: z.ZodMiniType | undefined, where: 'path' | 'query' | 'header', inline: (schema: z.ZodMiniType, io: 'input') => Json): Json[] {
   if (!schema) return [];
   const json = inline(schema, 'input') as { properties?: Record<string, Json>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => {

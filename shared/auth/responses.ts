@@ -20,7 +20,14 @@ export const sendCodeData = z.object({
   expireIn: z.int().check(z.gt(0)),
 });
 
-export const loginData = z.object({ token: z.string(), user: publicUser });
+/** 43 base64url characters (shared/auth/refresh.ts): POST /auth/refresh takes it. */
+const refreshToken = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/));
+
+/** `refreshToken` is an extension (docs/decisions/0015-refresh-tokens.md). */
+export const loginData = z.object({ token: z.string(), user: publicUser, refreshToken });
+
+/** Extension: POST /auth/refresh — a new access token and the next refresh token (the presented one is retired). */
+export const refreshData = z.object({ token: z.string(), refreshToken });
 
 /** Extension (issue 11): every token issued so far stops working. */
 export const logoutData = z.object({ loggedOut: z.literal(true) });

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { isoDateTime } from '../responses';
 
 /** Success `data` of GET /media/sts (contract §7, shared/media/sts.ts UploadKeys), for the OpenAPI document only. */
 export const uploadKeysData = z.object({
@@ -15,4 +16,11 @@ export const uploadKeysData = z.object({
   endpoint: z.optional(z.string()),
   /** Extension, only with `endpoint`: the cos-js-sdk-v5 `Domain` option for it. */
   cosDomain: z.optional(z.string()),
+});
+
+/** Extension: POST /media/signed-download (shared/media/download.ts): a presigned GET that downloads with a file name. */
+export const signedDownloadData = z.object({
+  url: z.string(),
+  /** When the URL stops working. */
+  expiresAt: isoDateTime,
 });

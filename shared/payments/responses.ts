@@ -35,3 +35,45 @@ export const membershipStatusData = z.object({
   /** Price of one membership order, in fen. */
   price: z.int().check(z.gt(0)),
 });
+
+const channel = z.enum(['wx', 'alipay']);
+/** `jsapi`, `h5` (WeChat) or `wap` (Alipay). */
+const payMethod = z.enum(['jsapi', 'h5', 'wap']);
+/** `refunding`: support asked the platform for a refund, not confirmed yet. */
+const orderStatus = z.enum(['pending', 'paid', 'failed', 'refunding', 'refunded']);
+
+/** Extension: one of the caller's orders (shared/payments/order-list.ts OrderView): GET /membership/orders/{orderId}, and GET /membership/orders' items. */
+export const orderView = z.object({
+  orderId: z.string(),
+  channel,
+  payMethod,
+  /** In fen, as `price` in GET /membership/status. */
+  amount: z.int().check(z.gt(0)),
+  status: orderStatus,
+  createdAt: isoDateTime,
+  paidAt: z.nullable(isoDateTime),
+  /** When the platform confirmed the order's refund; null until then. */
+  refundedAt: z.nullable(isoDateTime),
+});
+
+/** Extension: GET /membership/orders, newest first; pass `nextCursor` as `cursor` for the next page (null on the last). */
+export const ordersData = z.object({ items: z.array(orderView), nextCursor: z.nullable(z.string()) });
+
+/** Extension: POST /admin/orders/{orderId}/refund (shared/payments/refunds.ts RefundedOrderView): the order after the request. */
+export const refundedOrderData = z.object({
+  orderId: z.string(),
+  userId: z.string(),
+  channel,
+  payMethod,
+  /** Fen; refunds are always of the whole amount. */
+  amount: z.int().check(z.gt(0)),
+  /** `refunding` while the platform processes it (the sweeper finishes it), `refunded` once it confirmed. */
+  status: z.enum(['refunding', 'refunded']),
+  /** The one refund number both platforms know the order's refund by. */
+  refundNo: z.nullable(z.string()),
+  refundReason: z.nullable(z.string()),
+  createdAt: isoDateTime,
+  paidAt: z.nullable(isoDateTime),
+  refundRequestedAt: z.nullable(isoDateTime),
+  refundedAt: z.nullable(isoDateTime),
+});

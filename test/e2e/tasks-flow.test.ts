@@ -6,8 +6,8 @@ import { PNG } from 'pngjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jpegImage } from '../helpers/images';
 import { api, stackLedgerProblems, startStack, type RunningStack } from '../helpers/stack';
+import { buyWithAlipay, logIn, quotaOf, sandboxCall, uploadPhoto } from '../helpers/stack-steps';
 import { browserCos } from '../helpers/tasks';
-import type { UploadKeys } from '../../shared/media/sts';
 
 /**
  * The issue's "done when" against `npm run dev`: log in, buy, get upload keys, upload a real JPEG
@@ -28,40 +28,17 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-
-async function sandbox(path: string, body?: unknown) {
-  const response = await fetch(`${stack.sandbox}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
+const sandbox = (path: string, body?: unknown) => sandboxCall(stack, path, body);
 
 async function loginAndBuy(phone: string): Promise<string> {
-  await api(stack.api, 'POST', '/auth/send-code', { body: { phone } });
-  const sms = await sandbox(`/_sandbox/sms/latest?phone=${phone}`);
-  const login = await api(stack.api, 'POST', '/auth/login', { body: { phone, code: sms.json.code } });
-  const token = String(login.json.data?.token);
-  const purchase = await api(stack.api, 'POST', '/membership/purchase', { token, body: { channel: 'alipay' } });
-  expect(purchase.status).toBe(200);
-  // The buyer opens the Alipay page (which makes the trade known), then pays there.
-  const payParams = purchase.json.data?.payParams as { payUrl: string };
-  expect((await fetch(payParams.payUrl)).status).toBe(200);
-  const paid = await fetch(`${stack.sandbox}/_sandbox/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderId: purchase.json.data?.orderId }) });
-  expect([paid.status, await paid.text()]).toEqual([200, 'success']);
+  const token = await logIn(stack, phone);
+  const bought = await buyWithAlipay(stack, token);
+  expect([bought.pageStatus, bought.paid.status, bought.paid.text]).toEqual([200, 200, 'success']);
   return token;
 }
 
-
-async function upload(token: string): Promise<{ keys: UploadKeys; key: string }> {
-  const sts = await api(stack.api, 'GET', '/media/sts', { token });
-  expect(sts.status).toBe(200);
-  const keys = sts.json.data as unknown as UploadKeys;
-  const key = `${keys.allowPrefix}original.jpg`;
-  await browserCos(keys).putObject({ Bucket: keys.bucket, Region: keys.region, Key: key, Body: jpegImage({ width: 160, height: 120 }), ContentType: 'image/jpeg' });
-  return { keys, key };
-}
+const upload = (token: string) => uploadPhoto(stack, token);
+const quota = (token: string) => quotaOf(stack, token);
 
 async function decode(url: string): Promise<{ width: number; height: number }> {
   const bytes = Buffer.from(await (await fetch(url)).arrayBuffer());
@@ -74,10 +51,6 @@ async function waitForSettled(token: string, taskId: string) {
     if (answer.json.data?.status !== 'processing') return answer;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}
-
-async function quota(token: string): Promise<unknown> {
-  return (await api(stack.api, 'GET', '/auth/me', { token })).json.data?.quota_remaining;
 }
 
 describe('uploads and tasks on the local stack (npm run dev)', () => {

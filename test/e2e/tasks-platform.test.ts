@@ -1,9 +1,7 @@
 import Ajv from 'ajv';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { jpegImage } from '../helpers/images';
 import { api, stackLedgerProblems, startStack, type RunningStack } from '../helpers/stack';
-import { browserCos } from '../helpers/tasks';
-import type { UploadKeys } from '../../shared/media/sts';
+import { buyWithAlipay, logIn, quotaOf, sandboxCall, uploadPhoto } from '../helpers/stack-steps';
 
 /**
  * Issue 10's "done when" against `npm run dev`: the catalogue's schema accepts what create accepts
@@ -26,39 +24,17 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function sandbox(path: string, body?: unknown) {
-  const response = await fetch(`${stack.sandbox}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
+const sandbox = (path: string, body?: unknown) => sandboxCall(stack, path, body);
 
 async function loginAndBuy(phone: string): Promise<string> {
-  await api(stack.api, 'POST', '/auth/send-code', { body: { phone } });
-  const sms = await sandbox(`/_sandbox/sms/latest?phone=${phone}`);
-  const login = await api(stack.api, 'POST', '/auth/login', { body: { phone, code: sms.json.code } });
-  const token = String(login.json.data?.token);
-  const purchase = await api(stack.api, 'POST', '/membership/purchase', { token, body: { channel: 'alipay' } });
-  const payParams = purchase.json.data?.payParams as { payUrl: string };
-  expect((await fetch(payParams.payUrl)).status).toBe(200);
-  const paid = await fetch(`${stack.sandbox}/_sandbox/pay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderId: purchase.json.data?.orderId }) });
-  expect(paid.status).toBe(200);
+  const token = await logIn(stack, phone);
+  const bought = await buyWithAlipay(stack, token);
+  expect([bought.pageStatus, bought.paid.status]).toEqual([200, 200]);
   return token;
 }
 
-async function upload(token: string): Promise<string> {
-  const sts = await api(stack.api, 'GET', '/media/sts', { token });
-  const keys = sts.json.data as unknown as UploadKeys;
-  const key = `${keys.allowPrefix}original.jpg`;
-  await browserCos(keys).putObject({ Bucket: keys.bucket, Region: keys.region, Key: key, Body: jpegImage({ width: 160, height: 120 }), ContentType: 'image/jpeg' });
-  return key;
-}
-
-async function quota(token: string): Promise<unknown> {
-  return (await api(stack.api, 'GET', '/auth/me', { token })).json.data?.quota_remaining;
-}
+const upload = async (token: string): Promise<string> => (await uploadPhoto(stack, token)).key;
+const quota = (token: string) => quotaOf(stack, token);
 
 describe('tasks as a platform on the local stack (npm run dev)', () => {
   it('serves a catalogue whose schema accepts what create accepts and refuses what it refuses', async () => {

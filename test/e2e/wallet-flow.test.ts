@@ -1,9 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { UploadKeys } from '../../shared/media/sts';
-import { jpegImage } from '../helpers/images';
 import { api, stackLedgerProblems, startStack, type RunningStack } from '../helpers/stack';
-import { browserCos } from '../helpers/tasks';
+import { buyWithAlipay, grantAdmin, logIn, sandboxCall, uploadPhoto } from '../helpers/stack-steps';
 
 /** The wallet reads over real HTTP on the local stack (npm run dev): purchases, tasks and refunds show in history, statistics and orders. */
 let stack: RunningStack;
@@ -20,25 +17,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function sandbox(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
-  const response = await fetch(`${stack.sandbox}${path}`, {
-    method,
-    ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  return { status: response.status, text: await response.text() };
-}
-
 describe('the wallet on the local stack (npm run dev)', () => {
   it('a paid Alipay order: its grant in /quota/transactions, the totals in /quota/statistics, the order in /membership/orders; an unknown order → 5002', async () => {
     // Arrange: log in, buy with Alipay, open the cashier, pay
-    const phone = '13900139100';
-    await api(stack.api, 'POST', '/auth/send-code', { body: { phone } });
-    const { code } = JSON.parse((await sandbox('GET', `/_sandbox/sms/latest?phone=${phone}`)).text) as { code: string };
-    const token = String((await api(stack.api, 'POST', '/auth/login', { body: { phone, code } })).json.data?.token);
-    const purchase = await api(stack.api, 'POST', '/membership/purchase', { token, body: { channel: 'alipay' } });
-    const orderId = String(purchase.json.data?.orderId);
-    await fetch(String((purchase.json.data?.payParams as { payUrl: string }).payUrl));
-    await sandbox('POST', '/_sandbox/pay', { orderId });
+    const token = await logIn(stack, '13900139100');
+    const { orderId } = await buyWithAlipay(stack, token);
 
     // Act
     const history = await api(stack.api, 'GET', '/quota/transactions', { token });
@@ -60,33 +43,19 @@ describe('the wallet on the local stack (npm run dev)', () => {
 
   it('bought, ran two tasks (one failed) and was refunded: every movement in /quota/transactions adds up, /quota/statistics agrees, the order reads refunded', async () => {
     // Arrange: a buyer with a paid Alipay order, and an admin made with `npm run admin -- grant --token`
-    const login = async (phone: string): Promise<string> => {
-      await api(stack.api, 'POST', '/auth/send-code', { body: { phone } });
-      const { code } = JSON.parse((await sandbox('GET', `/_sandbox/sms/latest?phone=${phone}`)).text) as { code: string };
-      return String((await api(stack.api, 'POST', '/auth/login', { body: { phone, code } })).json.data?.token);
-    };
-    const token = await login('13900139101');
-    await login('13900139102');
-    const adminToken = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', 'grant', '13900139102', '--token'], {
-      encoding: 'utf8',
-      env: { ...process.env, APP_ENV: 'local', DATABASE_URL: stack.databaseUrl, LOG_LEVEL: 'SILENT' },
-      timeout: 60_000,
-    }).stdout.trim();
-    const purchase = await api(stack.api, 'POST', '/membership/purchase', { token, body: { channel: 'alipay' } });
-    const orderId = String(purchase.json.data?.orderId);
-    await fetch(String((purchase.json.data?.payParams as { payUrl: string }).payUrl));
-    await sandbox('POST', '/_sandbox/pay', { orderId });
+    const token = await logIn(stack, '13900139101');
+    await logIn(stack, '13900139102');
+    const adminToken = grantAdmin(stack, '13900139102');
+    const { orderId } = await buyWithAlipay(stack, token);
     const runTask = async (): Promise<{ taskId: string; status: unknown }> => {
-      const keys = (await api(stack.api, 'GET', '/media/sts', { token })).json.data as unknown as UploadKeys;
-      const key = `${keys.allowPrefix}original.jpg`;
-      await browserCos(keys).putObject({ Bucket: keys.bucket, Region: keys.region, Key: key, Body: jpegImage({ width: 160, height: 120 }), ContentType: 'image/jpeg' });
+      const { keys, key } = await uploadPhoto(stack, token);
       const created = await api(stack.api, 'POST', '/task/create', { token, body: { type: 'basic_clean', inputImageUrl: key, params: { template: 'white_bg' } } });
       return { taskId: keys.taskId, status: created.json.data?.status ?? created.json.error?.code };
     };
     const done = await runTask();
-    await sandbox('POST', '/_sandbox/faults', { moderation: 'block' });
+    await sandboxCall(stack, '/_sandbox/faults', { moderation: 'block' });
     const failed = await runTask();
-    await sandbox('POST', '/_sandbox/faults', { moderation: 'pass' });
+    await sandboxCall(stack, '/_sandbox/faults', { moderation: 'pass' });
 
     // Act
     const refund = await api(stack.api, 'POST', `/admin/orders/${orderId}/refund`, { token: adminToken, body: { reason: '用户申请退款' } });
@@ -97,7 +66,7 @@ describe('the wallet on the local stack (npm run dev)', () => {
     // Assert
     expect([done.status, failed.status, refund.json.data?.status]).toEqual(['done', 4001, 'refunded']);
     const items = (history.json.data as { items: { kind: string; delta: number; balanceAfter: number; reference: string }[] }).items;
-    // Newest first: the refund took the 98 left and the membership's only 30 days, so its (empty) expiry follows.
+    // Newest first: the refund took the 99 left and the membership's only 30 days, so its (empty) expiry follows.
     expect(items.map(({ kind, delta, reference }) => [kind, delta, reference])).toEqual([
       ['expire', 0, expect.any(String)],
       ['refund', -99, orderId],

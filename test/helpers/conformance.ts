@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { Ajv2020 } from 'ajv/dist/2020';
 import openApiDocument from '../../infra/openapi/openapi.json';
 import { findRoute, httpRoutes } from '../../shared/routes';
 
@@ -10,23 +10,9 @@ import { findRoute, httpRoutes } from '../../shared/routes';
  * document cannot drift from what the functions answer. Requests no route matches (unknown paths,
  * wrong methods, preflights) are the fallback's and exempt.
  *
- * ajv 8 (JSON Schema 2020-12, OpenAPI 3.1's dialect) is the copy @seriousme/openapi-schema-validator
- * depends on; the top-level `ajv` is eslint's 6. ADR 0013.
+ * ajv 8's 2020 build checks JSON Schema 2020-12, OpenAPI 3.1's dialect; `ajv` is a direct dev
+ * dependency at the version @seriousme/openapi-schema-validator uses (eslint keeps its own ajv 6). ADR 0013.
  */
-interface ValidateFunction {
-  (data: unknown): boolean;
-  errors?: object[] | null;
-}
-type AjvInstance = {
-  addSchema(schema: object, key: string): void;
-  addFormat(name: string, format: RegExp): void;
-  getSchema(key: string): ValidateFunction | undefined;
-  errorsText(errors?: object[] | null, options?: { separator?: string }): string;
-};
-type AjvConstructor = new (options: object) => AjvInstance;
-
-const requireFromValidator = createRequire(createRequire(import.meta.url).resolve('@seriousme/openapi-schema-validator'));
-const Ajv2020 = (requireFromValidator('ajv/dist/2020') as { default: AjvConstructor }).default;
 
 const documentKey = 'openapi.json';
 const ajv = new Ajv2020({ strict: false, allErrors: true });
