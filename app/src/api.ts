@@ -3,10 +3,10 @@ import { appConfig } from './config';
 
 /**
  * Every API call the app makes, one small function each, over the contract's envelope
- * ({success, data} / {success: false, error: {code, message}}). Routes in the API's OpenAPI document
- * go through the typed client (client/index.ts, generated from it: paths, parameters and bodies are
- * checked at build time); routes the document does not list yet are called by hand with the same
- * envelope. Errors carry the envelope's Chinese message, which the pages show as is.
+ * ({success, data} / {success: false, error: {code, message}}), all through the typed client
+ * (client/index.ts, generated from the API's OpenAPI document: paths, parameters and bodies are
+ * checked at build time, and each answer must fit the interface below it is returned as). Errors
+ * carry the envelope's Chinese message, which the pages show as is.
  *
  * A 401 is answered once with POST /auth/refresh (README "Refresh tokens", ADR 0015): the stored
  * refresh token is exchanged for a new pair and the request is sent again; when that fails the
@@ -56,6 +56,7 @@ export const session = {
 };
 
 const client = createApiClient(appConfig.apiBase, () => session.token);
+const publicClient = createApiClient(appConfig.apiBase);
 
 const networkError = () => new ApiError(0, 0, '网络异常,请检查网络后重试');
 
@@ -78,10 +79,9 @@ function refreshSession(): Promise<boolean> {
     const refreshToken = session.refreshToken;
     if (!refreshToken) return false;
     try {
-      // No bearer token: the refresh token is the credential (a public route).
-      const response = await fetch(`${appConfig.apiBase}/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken }) });
-      const envelope = (await response.json().catch(() => null)) as { success?: boolean; data?: { token?: string; refreshToken?: string } } | null;
-      const pair = response.ok && envelope?.success && envelope.data?.token ? { token: envelope.data.token, refreshToken: envelope.data.refreshToken } : undefined;
+      // No bearer token (publicClient): the refresh token is the credential.
+      const answer = await publicClient.POST('/auth/refresh', { body: { refreshToken } });
+      const pair = answer.response.ok ? answer.data?.data : undefined;
       if (!pair) return false;
       session.keep(pair.token, pair.refreshToken);
       return true;
@@ -117,27 +117,6 @@ async function typed<T>(send: () => Promise<{ data?: { data: T }; error?: unknow
   const answer = await withRefresh(send);
   if (answer.data !== undefined && answer.response.ok) return answer.data.data;
   throw failure(answer.response.status, answer.error as Partial<ErrorEnvelope> | undefined);
-}
-
-/** For routes the OpenAPI document does not list yet: the same envelope by hand. */
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const answer = await withRefresh(async () => {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const token = session.token;
-    if (token) headers.authorization = `Bearer ${token}`;
-    const response = await fetch(`${appConfig.apiBase}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    const envelope = (await response.json().catch(() => null)) as ({ success?: boolean; data?: T } & Partial<ErrorEnvelope>) | null;
-    return { response, envelope };
-  });
-  if (answer.response.ok && answer.envelope?.success) return answer.envelope.data as T;
-  throw failure(answer.response.status, answer.envelope);
-}
-
-/** A query string of the defined values. */
-function query(values: Record<string, string | number | undefined>): string {
-  const defined = Object.entries(values).filter((entry): entry is [string, string | number] => entry[1] !== undefined);
-  return defined.length === 0 ? '' : `?${new URLSearchParams(defined.map(([name, value]) => [name, String(value)])).toString()}`;
 }
 
 export interface User {
@@ -267,13 +246,10 @@ export interface Order {
   refundedAt: string | null;
 }
 
-const path = (value: string) => encodeURIComponent(value);
-
 export const api = {
   sendCode: (phone: string) => typed(() => client.POST('/auth/send-code', { body: { phone } })),
   // refreshToken: an extension of the login answer (ADR 0015).
-  login: (phone: string, code: string) =>
-    typed(() => client.POST('/auth/login', { body: { phone, code } })) as Promise<{ token: string; refreshToken?: string; user: User }>,
+  login: (phone: string, code: string): Promise<{ token: string; refreshToken: string; user: User }> => typed(() => client.POST('/auth/login', { body: { phone, code } })),
   me: (): Promise<User> => typed(() => client.GET('/auth/me')),
   membershipStatus: (): Promise<MembershipStatus> => typed(() => client.GET('/membership/status')),
   purchase: (channel: 'wx' | 'alipay', openid?: string): Promise<Purchase> =>
@@ -283,13 +259,15 @@ export const api = {
   // The choices may come from GET /abilities at run time, so the params are the catalogue's, not the generated enums.
   createTask: (type: TaskType, inputImageUrl: string, params: Record<string, string>) =>
     typed(() => client.POST('/task/create', { body: { type, inputImageUrl, params } as components['schemas']['TaskCreateRequest'] })),
-  task: (taskId: string): Promise<Task> => typed(() => client.GET('/task/{taskId}', { params: { path: { taskId } } })) as Promise<Task>,
+  task: (taskId: string): Promise<Task> => typed(() => client.GET('/task/{taskId}', { params: { path: { taskId } } })),
   tasks: (limit = 20, offset = 0): Promise<{ tasks: TaskSummary[]; total: number }> =>
     typed(() => client.GET('/task/list', { params: { query: { limit, offset } } })),
-  abilities: () => call<{ abilities: Ability[] }>('GET', '/abilities'),
-  cancelTask: (taskId: string) => call<Task>('POST', `/task/cancel/${path(taskId)}`),
-  retryTask: (taskId: string) => call<RetriedTask>('POST', `/task/retry/${path(taskId)}`),
-  quotaTransactions: (cursor?: string, limit = 20) => call<Page<LedgerEntry>>('GET', `/quota/transactions${query({ limit, cursor })}`),
-  quotaStatistics: () => call<QuotaStatistics>('GET', '/quota/statistics'),
-  membershipOrders: (cursor?: string, limit = 20) => call<Page<Order>>('GET', `/membership/orders${query({ limit, cursor })}`),
+  abilities: (): Promise<{ abilities: Ability[] }> => typed(() => client.GET('/abilities')),
+  cancelTask: (taskId: string): Promise<Task> => typed(() => client.POST('/task/cancel/{taskId}', { params: { path: { taskId } } })),
+  retryTask: (taskId: string): Promise<RetriedTask> => typed(() => client.POST('/task/retry/{taskId}', { params: { path: { taskId } } })),
+  quotaTransactions: (cursor?: string, limit = 20): Promise<Page<LedgerEntry>> =>
+    typed(() => client.GET('/quota/transactions', { params: { query: { limit, ...(cursor ? { cursor } : {}) } } })),
+  quotaStatistics: (): Promise<QuotaStatistics> => typed(() => client.GET('/quota/statistics')),
+  membershipOrders: (cursor?: string, limit = 20): Promise<Page<Order>> =>
+    typed(() => client.GET('/membership/orders', { params: { query: { limit, ...(cursor ? { cursor } : {}) } } })),
 };
