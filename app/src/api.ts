@@ -3,10 +3,15 @@ import { appConfig } from './config';
 
 /**
  * Every API call the app makes, one small function each, over the contract's envelope
- * ({success, data} / {success: false, error: {code, message}}). Routes in the API's OpenAPI document
- * go through the typed client (client/index.ts, generated from it: paths, parameters and bodies are
- * checked at build time); routes other engineers are still adding are called by hand and tolerate a
- * 404. Errors carry the envelope's Chinese message, which the pages show as is.
+ * ({success, data} / {success: false, error: {code, message}}), all through the typed client
+ * (client/index.ts, generated from the API's OpenAPI document: paths, parameters and bodies are
+ * checked at build time, and each answer must fit the interface below it is returned as). Errors
+ * carry the envelope's Chinese message, which the pages show as is.
+ *
+ * A 401 is answered once with POST /auth/refresh (README "Refresh tokens", ADR 0015): the stored
+ * refresh token is exchanged for a new pair and the request is sent again; when that fails the
+ * tokens are dropped and the app shows the login page. Only one refresh runs at a time (a refresh
+ * token sent twice ends its whole family), shared by every request that met the 401.
  */
 export class ApiError extends Error {
   constructor(
@@ -16,69 +21,102 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
-
-  /** The route itself is missing (an API without that feature yet): the fallback answers 404 with 1007. */
-  get routeMissing(): boolean {
-    return this.status === 404 && this.code === 1007;
-  }
 }
 
 const TOKEN_KEY = 'aiphoto.token';
+const REFRESH_KEY = 'aiphoto.refreshToken';
+
+function stored(key: string, value: string | null): void {
+  if (value === null) localStorage.removeItem(key);
+  else localStorage.setItem(key, value);
+}
 
 export const session = {
   get token(): string | null {
     return localStorage.getItem(TOKEN_KEY);
   },
   set token(value: string | null) {
-    if (value === null) localStorage.removeItem(TOKEN_KEY);
-    else localStorage.setItem(TOKEN_KEY, value);
+    stored(TOKEN_KEY, value);
+  },
+  get refreshToken(): string | null {
+    return localStorage.getItem(REFRESH_KEY);
+  },
+  set refreshToken(value: string | null) {
+    stored(REFRESH_KEY, value);
+  },
+  /** After login or a refresh: keep only the newest pair. */
+  keep(token: string, refreshToken: string | undefined): void {
+    this.token = token;
+    this.refreshToken = refreshToken ?? null;
+  },
+  clear(): void {
+    this.token = null;
+    this.refreshToken = null;
   },
 };
 
 const client = createApiClient(appConfig.apiBase, () => session.token);
+const publicClient = createApiClient(appConfig.apiBase);
+
+const networkError = () => new ApiError(0, 0, '网络异常,请检查网络后重试');
+
+/** Fired on window when a 401 survived the refresh: the app shows the login page. */
+export const LOGGED_OUT_EVENT = 'aiphoto:logged-out';
 
 function failure(status: number, envelope: Partial<ErrorEnvelope> | null | undefined): ApiError {
-  if (status === 401) session.token = null;
+  if (status === 401) {
+    session.clear();
+    window.dispatchEvent(new Event(LOGGED_OUT_EVENT));
+  }
   return new ApiError(status, envelope?.error?.code ?? 0, envelope?.error?.message ?? `服务暂时不可用(${status}),请稍后重试`);
 }
 
-/** The typed client's answer → the envelope's data, or an ApiError with its message. */
-async function typed<T>(request: Promise<{ data?: { data: T }; error?: unknown; response: Response }>): Promise<T> {
-  let answer;
+let refreshing: Promise<boolean> | null = null;
+
+/** Exchanges the refresh token for a new pair; true when the app has a new access token. One at a time. */
+function refreshSession(): Promise<boolean> {
+  refreshing ??= (async () => {
+    const refreshToken = session.refreshToken;
+    if (!refreshToken) return false;
+    try {
+      // No bearer token (publicClient): the refresh token is the credential.
+      const answer = await publicClient.POST('/auth/refresh', { body: { refreshToken } });
+      const pair = answer.response.ok ? answer.data?.data : undefined;
+      if (!pair) return false;
+      session.keep(pair.token, pair.refreshToken);
+      return true;
+    } catch {
+      return false;
+    }
+  })().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+/**
+ * Sends a request; on a 401 sends it once more with a fresh access token: at once when another
+ * request refreshed meanwhile, after a refresh otherwise.
+ */
+async function withRefresh<R extends { response: Response }>(send: () => Promise<R>): Promise<R> {
+  const sentWith = session.token;
+  let answer: R;
   try {
-    answer = await request;
+    answer = await send();
+    if (answer.response.status !== 401 || !sentWith) return answer;
+    const fresh = session.token !== null && session.token !== sentWith ? true : await refreshSession();
+    if (!fresh) return answer;
+    return await send();
   } catch {
-    throw new ApiError(0, 0, '网络异常,请检查网络后重试');
+    throw networkError();
   }
+}
+
+/** The typed client's answer → the envelope's data, or an ApiError with its message. */
+async function typed<T>(send: () => Promise<{ data?: { data: T }; error?: unknown; response: Response }>): Promise<T> {
+  const answer = await withRefresh(send);
   if (answer.data !== undefined && answer.response.ok) return answer.data.data;
   throw failure(answer.response.status, answer.error as Partial<ErrorEnvelope> | undefined);
-}
-
-/** For routes not in the OpenAPI document yet (being added in parallel): the same envelope by hand. */
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const token = session.token;
-  if (token) headers.authorization = `Bearer ${token}`;
-  let response: Response;
-  try {
-    response = await fetch(`${appConfig.apiBase}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  } catch {
-    throw new ApiError(0, 0, '网络异常,请检查网络后重试');
-  }
-  const envelope = (await response.json().catch(() => null)) as { success?: boolean; data?: T } & Partial<ErrorEnvelope> | null;
-  if (response.ok && envelope?.success) return envelope.data as T;
-  throw failure(response.status, envelope);
-}
-
-/** For features other engineers are adding: null when the API has no such route yet. */
-async function optional<T>(request: Promise<T>): Promise<T | null> {
-  try {
-    return await request;
-  } catch (error) {
-    if (error instanceof ApiError && error.routeMissing) return null;
-    throw error;
-  }
 }
 
 export interface User {
@@ -122,7 +160,15 @@ export interface UploadKeys {
 }
 
 export type TaskType = 'basic_clean' | 'model_pose12';
-export type TaskStatus = 'processing' | 'done' | 'failed' | string;
+export type TaskStatus = 'processing' | 'done' | 'failed' | 'cancelled' | string;
+
+/** One entry of a task's trail (README "Task progress and the event trail"); `message` is Chinese, for the user. */
+export interface TaskLog {
+  kind: string;
+  level: 'info' | 'warn' | 'error' | string;
+  message: string;
+  createdAt: string;
+}
 
 export interface Task {
   id: string;
@@ -135,6 +181,9 @@ export interface Task {
   errorCode?: number;
   createdAt: string;
   updatedAt?: string;
+  /** 0–100, 100 once ended (an extension of GET /task/{taskId}). */
+  progress?: number;
+  logs?: TaskLog[];
 }
 
 export interface TaskSummary {
@@ -153,37 +202,72 @@ export interface Ability {
   inputSchema?: unknown;
 }
 
+/** What POST /task/retry/{taskId} answers: the new task as create answers it, plus the original's id. */
+export interface RetriedTask {
+  taskId: string;
+  status: TaskStatus;
+  createdAt: string;
+  originalTaskId: string;
+}
+
+/** A page of a keyset list (README "Wallet"): `nextCursor` is null on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** One quota ledger entry (GET /quota/transactions); `note` is the line to show. */
+export interface LedgerEntry {
+  id: string;
+  kind: 'grant' | 'hold' | 'confirm' | 'release' | 'expire' | 'refund' | string;
+  delta: number;
+  balanceAfter: number;
+  reference: string;
+  note: string;
+  createdAt: string;
+}
+
+export interface QuotaStatistics {
+  balance: number;
+  totals: { granted: number; used: number; returned: number; expired: number; refunded: number; held: number };
+}
+
+export type OrderStatus = 'pending' | 'paid' | 'failed' | 'refunding' | 'refunded' | string;
+
+/** One membership order (GET /membership/orders); `amount` in fen. */
+export interface Order {
+  orderId: string;
+  channel: 'wx' | 'alipay' | string;
+  payMethod: string;
+  amount: number;
+  status: OrderStatus;
+  createdAt: string;
+  paidAt: string | null;
+  refundedAt: string | null;
+}
+
 export const api = {
-  sendCode: (phone: string) => typed(client.POST('/auth/send-code', { body: { phone } })),
-  login: (phone: string, code: string): Promise<{ token: string; user: User }> => typed(client.POST('/auth/login', { body: { phone, code } })),
-  me: (): Promise<User> => typed(client.GET('/auth/me')),
-  membershipStatus: (): Promise<MembershipStatus> => typed(client.GET('/membership/status')),
+  sendCode: (phone: string) => typed(() => client.POST('/auth/send-code', { body: { phone } })),
+  // refreshToken: an extension of the login answer (ADR 0015).
+  login: (phone: string, code: string): Promise<{ token: string; refreshToken: string; user: User }> => typed(() => client.POST('/auth/login', { body: { phone, code } })),
+  me: (): Promise<User> => typed(() => client.GET('/auth/me')),
+  membershipStatus: (): Promise<MembershipStatus> => typed(() => client.GET('/membership/status')),
   purchase: (channel: 'wx' | 'alipay', openid?: string): Promise<Purchase> =>
-    typed(client.POST('/membership/purchase', { body: { channel, ...(openid ? { openid } : {}) } })) as Promise<Purchase>,
-  wechatOpenid: (code: string) => typed(client.GET('/auth/wechat/openid', { params: { query: { code } } })),
-  uploadKeys: (): Promise<UploadKeys> => typed(client.GET('/media/sts')),
+    typed(() => client.POST('/membership/purchase', { body: { channel, ...(openid ? { openid } : {}) } })) as Promise<Purchase>,
+  wechatOpenid: (code: string) => typed(() => client.GET('/auth/wechat/openid', { params: { query: { code } } })),
+  uploadKeys: (): Promise<UploadKeys> => typed(() => client.GET('/media/sts')),
   // The choices may come from GET /abilities at run time, so the params are the catalogue's, not the generated enums.
   createTask: (type: TaskType, inputImageUrl: string, params: Record<string, string>) =>
-    typed(client.POST('/task/create', { body: { type, inputImageUrl, params } as components['schemas']['TaskCreateRequest'] })),
-  task: (taskId: string): Promise<Task> => typed(client.GET('/task/{taskId}', { params: { path: { taskId } } })) as Promise<Task>,
-  tasks: (limit = 20, offset = 0): Promise<{ tasks: TaskSummary[]; total: number }> => typed(client.GET('/task/list', { params: { query: { limit, offset } } })),
-  abilities: () => optional(call<{ abilities: Ability[] }>('GET', '/abilities')),
-  cancelTask: (taskId: string) => call<Task>('POST', `/task/${encodeURIComponent(taskId)}/cancel`),
-  retryTask: (taskId: string) => call<{ taskId: string; status: TaskStatus }>('POST', `/task/${encodeURIComponent(taskId)}/retry`),
-  quotaTransactions: () => optional(call<Record<string, unknown>>('GET', '/quota/transactions')),
-  membershipOrders: () => optional(call<Record<string, unknown>>('GET', '/membership/orders')),
+    typed(() => client.POST('/task/create', { body: { type, inputImageUrl, params } as components['schemas']['TaskCreateRequest'] })),
+  task: (taskId: string): Promise<Task> => typed(() => client.GET('/task/{taskId}', { params: { path: { taskId } } })),
+  tasks: (limit = 20, offset = 0): Promise<{ tasks: TaskSummary[]; total: number }> =>
+    typed(() => client.GET('/task/list', { params: { query: { limit, offset } } })),
+  abilities: (): Promise<{ abilities: Ability[] }> => typed(() => client.GET('/abilities')),
+  cancelTask: (taskId: string): Promise<Task> => typed(() => client.POST('/task/cancel/{taskId}', { params: { path: { taskId } } })),
+  retryTask: (taskId: string): Promise<RetriedTask> => typed(() => client.POST('/task/retry/{taskId}', { params: { path: { taskId } } })),
+  quotaTransactions: (cursor?: string, limit = 20): Promise<Page<LedgerEntry>> =>
+    typed(() => client.GET('/quota/transactions', { params: { query: { limit, ...(cursor ? { cursor } : {}) } } })),
+  quotaStatistics: (): Promise<QuotaStatistics> => typed(() => client.GET('/quota/statistics')),
+  membershipOrders: (cursor?: string, limit = 20): Promise<Page<Order>> =>
+    typed(() => client.GET('/membership/orders', { params: { query: { limit, ...(cursor ? { cursor } : {}) } } })),
 };
-
-/** Which optional task actions the API has, read from its OpenAPI document (GET /openapi.json). */
-export async function taskActions(): Promise<{ cancel: boolean; retry: boolean }> {
-  let doc: { paths?: Record<string, unknown> } | null = null;
-  try {
-    const response = await fetch(`${appConfig.apiBase}/openapi.json`);
-    if (response.ok) doc = (await response.json()) as { paths?: Record<string, unknown> };
-  } catch {
-    doc = null;
-  }
-  const paths = Object.keys(doc?.paths ?? {});
-  const has = (action: string) => paths.some((path) => new RegExp(`/task/\\{[^}]+\\}/${action}$`).test(path));
-  return { cancel: has('cancel'), retry: has('retry') };
-}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, session, type User } from './api';
+import { api, ApiError, LOGGED_OUT_EVENT, session, type User } from './api';
 import { CreatePage } from './pages/create';
 import { HistoryPage } from './pages/history';
 import { LoginPage } from './pages/login';
@@ -47,6 +47,10 @@ export function App() {
 
   useEffect(() => {
     void refreshUser().finally(() => setChecked(true));
+    // A 401 that a refresh could not cure (src/api.ts): back to the login page.
+    const loggedOut = () => setUser(null);
+    window.addEventListener(LOGGED_OUT_EVENT, loggedOut);
+    return () => window.removeEventListener(LOGGED_OUT_EVENT, loggedOut);
   }, []);
 
   if (!checked) return <main class="page"><p class="muted">加载中…</p></main>;
@@ -64,7 +68,7 @@ export function App() {
   const [, section, id] = route.split('/');
   let page;
   if (section === 'membership') page = <MembershipPage user={user} onChange={refreshUser} />;
-  else if (section === 'task' && id) page = <TaskPage taskId={decodeURIComponent(id)} onChange={refreshUser} />;
+  else if (section === 'task' && id) page = <TaskPage key={id} taskId={decodeURIComponent(id)} onChange={refreshUser} />;
   else if (section === 'history') page = <HistoryPage />;
   else if (section === 'wallet') page = <WalletPage />;
   else if (section === 'create' || user.isMember) page = <CreatePage user={user} onChange={refreshUser} />;

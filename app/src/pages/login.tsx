@@ -3,7 +3,7 @@ import { api, session, type User } from '../api';
 import { appConfig } from '../config';
 import { Card, ErrorBox, messageOf } from './common';
 
-/** Contract flow 1: send-code, then login; the token is kept in localStorage. */
+/** Contract flow 1: send-code, then login; the token (and the refresh token) are kept in localStorage. */
 export function LoginPage({ onLoggedIn }: { onLoggedIn: (user: User) => void }) {
   const [phone, setPhone] = useState('');
   const [code, setCode] = useState('');
@@ -39,7 +39,7 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (user: User) => void }) 
     setBusy(true);
     try {
       const answer = await api.login(phone, code.trim());
-      session.token = answer.token;
+      session.keep(answer.token, answer.refreshToken);
       onLoggedIn(answer.user);
     } catch (failure) {
       setError(messageOf(failure));

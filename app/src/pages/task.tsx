@@ -1,20 +1,52 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, taskActions, type Task } from '../api';
+import { api, type Task, type TaskLog } from '../api';
 import { go } from '../app';
 import { Card, ErrorBox, formatTime, messageOf, sleep, statusName, typeName } from './common';
 
-/** Polls GET /task/{id} every 3 s (contract §9) until done or failed; shows the results with download links. */
+/** How many of the trail's latest entries the page shows (README "Task progress and the event trail"). */
+const LOG_LINES = 4;
+
+function ProgressBar({ task, seconds }: { task: Task; seconds: number }) {
+  const progress = Math.max(0, Math.min(100, Math.round(task.progress ?? 0)));
+  return (
+    <div class="progress" role="status">
+      <div class="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={progress} data-testid="progress">
+        <span style={{ width: `${progress}%` }} />
+      </div>
+      <p>
+        <span class="spinner" /> {progress}% · {task.type === 'model_pose12' ? 'AI 模特生成中,通常需要 1–3 分钟' : '处理中'}(已等待 {seconds} 秒)
+      </p>
+    </div>
+  );
+}
+
+/** The latest entries of the task's trail, oldest of them first, with the API's Chinese messages. */
+function Logs({ logs }: { logs: TaskLog[] }) {
+  if (logs.length === 0) return null;
+  return (
+    <ol class="logs" data-testid="task-logs">
+      {logs.slice(-LOG_LINES).map((log) => (
+        <li key={`${log.kind}:${log.createdAt}`} class={log.level}>
+          <time>{formatTime(log.createdAt).split(' ').pop()}</time> {log.message}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/**
+ * Polls GET /task/{id} every 3 s (contract §9) until it ends: the progress bar and the latest
+ * trail entries while processing, the results with download links when done. A processing task
+ * can be cancelled (POST /task/cancel/{id}: quota back), a failed or cancelled one retried
+ * (POST /task/retry/{id}: a new task, which the page then follows).
+ */
 export function TaskPage({ taskId, onChange }: { taskId: string; onChange: () => Promise<unknown> }) {
   const [task, setTask] = useState<Task | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [actions, setActions] = useState<{ cancel: boolean; retry: boolean } | null>(null);
+  const [busy, setBusy] = useState(false);
   const [round, setRound] = useState(0);
   const [started] = useState(Date.now());
   const [now, setNow] = useState(Date.now());
-
-  useEffect(() => {
-    void taskActions().then(setActions);
-  }, []);
 
   useEffect(() => {
     let alive = true;
@@ -44,18 +76,21 @@ export function TaskPage({ taskId, onChange }: { taskId: string; onChange: () =>
 
   const act = async (action: 'cancel' | 'retry') => {
     setError(null);
+    setBusy(true);
     try {
       if (action === 'cancel') {
+        // The answer is the task without its trail: read it again (progress and logs) through the poll.
         await api.cancelTask(taskId);
         setRound(round + 1);
       } else {
         const retried = await api.retryTask(taskId);
-        if (retried.taskId !== taskId) go(`/task/${encodeURIComponent(retried.taskId)}`);
-        else setRound(round + 1);
+        go(`/task/${encodeURIComponent(retried.taskId)}`);
       }
       await onChange();
     } catch (failure) {
       setError(messageOf(failure));
+    } finally {
+      setBusy(false);
     }
   };
 
@@ -73,25 +108,26 @@ export function TaskPage({ taskId, onChange }: { taskId: string; onChange: () =>
     <main class="page">
       <Card title={typeName(task.type)}>
         <p>
-          状态:<strong data-testid="task-status">{statusName(task.status)}</strong>
+          状态:<strong data-testid="task-status" class={`status ${task.status}`}>{statusName(task.status)}</strong>
           <span class="muted small"> · {formatTime(task.createdAt)}</span>
         </p>
-        {task.status === 'processing' ? (
-          <div class="progress" role="status">
-            <span class="spinner" /> {task.type === 'model_pose12' ? `AI 模特生成中,通常需要 1–3 分钟(已等待 ${seconds} 秒)` : `处理中(已等待 ${seconds} 秒)`}
-          </div>
+        {task.status === 'processing' ? <ProgressBar task={task} seconds={seconds} /> : null}
+        {task.status === 'failed' ? <p class="error">{task.errorReason || '处理失败,次数已返还'}</p> : null}
+        {task.status === 'cancelled' ? (
+          <p class="hint" data-testid="task-cancelled">
+            {task.errorReason || '已取消,已返还配额'}
+          </p>
         ) : null}
-        {task.status === 'failed' ? <p class="error">{task.errorReason ?? '处理失败,次数已返还'}</p> : null}
+        <Logs logs={task.logs ?? []} />
         <ErrorBox error={error} />
-        {/* data-actions: which optional actions the API offers (read from its OpenAPI document), once known. */}
-        <div class="row" data-actions={actions ? Object.keys(actions).filter((name) => actions[name as keyof typeof actions]).join(',') || 'none' : undefined}>
-          {actions?.cancel && task.status === 'processing' ? (
-            <button class="secondary" onClick={() => void act('cancel')}>
+        <div class="row">
+          {task.status === 'processing' ? (
+            <button class="secondary" disabled={busy} onClick={() => void act('cancel')}>
               取消任务
             </button>
           ) : null}
-          {actions?.retry && task.status === 'failed' ? (
-            <button class="secondary" onClick={() => void act('retry')}>
+          {task.status === 'failed' || task.status === 'cancelled' ? (
+            <button class="secondary" disabled={busy} onClick={() => void act('retry')}>
               重试
             </button>
           ) : null}
