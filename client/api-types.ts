@@ -863,6 +863,7 @@ export interface components {
       })[];
       status: "processing";
       resultUrls: null;
+      resultKeys: null;
     }) | ({
       id: string;
       type: "basic_clean" | "model_pose12";
@@ -881,6 +882,7 @@ export interface components {
       })[];
       status: "done";
       resultUrls: (string)[];
+      resultKeys: (string)[];
     }) | ({
       id: string;
       type: "basic_clean" | "model_pose12";
@@ -899,6 +901,7 @@ export interface components {
       })[];
       status: "failed";
       resultUrls: null;
+      resultKeys: null;
       errorCode: number;
       errorReason: string;
     }) | ({
@@ -919,6 +922,7 @@ export interface components {
       })[];
       status: "cancelled";
       resultUrls: null;
+      resultKeys: null;
       errorCode: 3004;
       errorReason: string;
     });

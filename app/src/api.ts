@@ -176,6 +176,7 @@ export interface Task {
   status: TaskStatus;
   inputUrl?: string;
   resultUrls?: string[] | null;
+  resultKeys?: string[] | null;
   params?: Record<string, string>;
   errorReason?: string;
   errorCode?: number;
@@ -263,6 +264,9 @@ export const api = {
   tasks: (limit = 20, offset = 0): Promise<{ tasks: TaskSummary[]; total: number }> =>
     typed(() => client.GET('/task/list', { params: { query: { limit, offset } } })),
   abilities: (): Promise<{ abilities: Ability[] }> => typed(() => client.GET('/abilities')),
+  /** A presigned download of one of the caller's task objects that saves under a file name (Content-Disposition). */
+  signedDownload: (objectKey: string, ttl = 300): Promise<{ url: string; expiresAt: string }> =>
+    typed(() => client.POST('/media/signed-download', { body: { objectKey, ttl } })),
   cancelTask: (taskId: string): Promise<Task> => typed(() => client.POST('/task/cancel/{taskId}', { params: { path: { taskId } } })),
   retryTask: (taskId: string): Promise<RetriedTask> => typed(() => client.POST('/task/retry/{taskId}', { params: { path: { taskId } } })),
   quotaTransactions: (cursor?: string, limit = 20): Promise<Page<LedgerEntry>> =>

@@ -65,10 +65,10 @@ const taskFields = {
  */
 const byStatus = <F extends z.core.$ZodLooseShape>(fields: F) =>
   z.discriminatedUnion('status', [
-    z.object({ ...fields, status: z.literal('processing'), resultUrls: z.null() }),
-    z.object({ ...fields, status: z.literal('done'), resultUrls: z.array(z.string()) }),
-    z.object({ ...fields, status: z.literal('failed'), resultUrls: z.null(), errorCode: z.int(), errorReason: z.string() }),
-    z.object({ ...fields, status: z.literal('cancelled'), resultUrls: z.null(), errorCode: z.literal(3004), errorReason: z.string() }),
+    z.object({ ...fields, status: z.literal('processing'), resultUrls: z.null(), resultKeys: z.null() }),
+    z.object({ ...fields, status: z.literal('done'), resultUrls: z.array(z.string()), resultKeys: z.array(z.string()) }),
+    z.object({ ...fields, status: z.literal('failed'), resultUrls: z.null(), resultKeys: z.null(), errorCode: z.int(), errorReason: z.string() }),
+    z.object({ ...fields, status: z.literal('cancelled'), resultUrls: z.null(), resultKeys: z.null(), errorCode: z.literal(3004), errorReason: z.string() }),
   ]);
 
 /**

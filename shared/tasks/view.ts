@@ -9,6 +9,8 @@ export interface TaskView {
   status: TaskStatus;
   inputUrl: string;
   resultUrls: string[] | null;
+  /** Extension: the results' object keys (in resultUrls' order), for POST /media/signed-download; null until done. */
+  resultKeys: string[] | null;
   params: Record<string, string>;
   createdAt: string;
   updatedAt: string;
@@ -31,6 +33,7 @@ export function taskView(task: TaskRow, urls: ResultUrls): TaskView {
     status: task.status,
     inputUrl: task.input_key,
     resultUrls: task.status === 'done' && task.result_keys ? task.result_keys.map(urls) : null,
+    resultKeys: task.status === 'done' && task.result_keys ? [...task.result_keys] : null,
     params: task.params,
     createdAt: task.created_at.toISOString(),
     updatedAt: task.updated_at.toISOString(),

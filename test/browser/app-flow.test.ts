@@ -84,13 +84,15 @@ describe('the H5 app in Chromium (phone)', () => {
     await createTask(page, 'basic_clean');
     await page.getByTestId('task-status').getByText('已完成').waitFor();
     const cleaned = await page.getByTestId('results').locator('img').evaluateAll((images) => images.map((image) => (image as HTMLImageElement).complete && (image as HTMLImageElement).naturalWidth));
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download').first().click()]);
+    const savedName = saved.suggestedFilename();
 
     // Act 3: model_pose12 (RunningHub finishes it; the page polls)
     await createTask(page, 'model_pose12');
     await page.getByTestId('task-status').getByText('已完成').waitFor({ timeout: 60_000 });
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=results] img')].every((image) => (image as HTMLImageElement).complete));
     const frames = await page.getByTestId('results').locator('img').evaluateAll((images) => images.map((image) => (image as HTMLImageElement).naturalWidth));
-    const downloads = await page.getByTestId('results').getByRole('link', { name: '下载' }).count();
+    const downloads = await page.getByTestId('results').getByRole('button', { name: '下载' }).count();
 
     // Act 4: history and wallet
     await page.goto(`${stack.app}#/history`);
@@ -109,6 +111,8 @@ describe('the H5 app in Chromium (phone)', () => {
     expect(quotaAfterPaying).toBe('会员 · 剩余 100 次');
     expect(cleaned).toHaveLength(1);
     expect(cleaned[0]).toBeGreaterThan(0);
+    // The signed download names the file `<taskId>_<file>` (POST /media/signed-download).
+    expect(savedName).toMatch(/^task_[A-Za-z0-9]+_result\.(jpg|png)$/);
     expect(frames).toHaveLength(12);
     expect(frames.every((width) => width > 0)).toBe(true);
     expect(downloads).toBe(12);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as create from '../../functions/task/create';
+import * as get from '../../functions/task/get';
 import * as signedDownload from '../../functions/media/signed-download';
 import { checkLedgerInvariants } from '../../shared/quota/ledger';
 import { platforms } from '../helpers/events';
@@ -18,7 +19,10 @@ describe.each(platforms)('signed downloads on $name', (platform) => {
     const { user, token } = await createUser({ quota: 1 });
     const { taskId, key } = await uploadInput(platform, token, jpegImage());
     await platform.call(create, { method: 'POST', path: '/task/create', token, body: { type: 'basic_clean', inputImageUrl: key } });
-    const resultKey = (await storedTask(taskId)).result_keys?.[0] ?? '';
+    const read = await platform.call(get, { method: 'GET', path: `/task/${taskId}`, token });
+    // The key a client signs comes from the task's answer (resultKeys, an extension).
+    const resultKey = (read.json.data?.resultKeys as string[] | undefined)?.[0] ?? '';
+    expect(resultKey).toBe((await storedTask(taskId)).result_keys?.[0]);
     return { user, token, taskId, inputKey: key, resultKey };
   }
 

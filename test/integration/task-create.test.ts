@@ -50,6 +50,7 @@ describe.each(platforms)('POST /task/create on $name', (platform) => {
       status: 'done',
       inputUrl: key,
       resultUrls: [expect.stringContaining(`/output/${user.id}/${taskId}/result.jpg?`)],
+      resultKeys: [`output/${user.id}/${taskId}/result.jpg`],
       params: { template: 'white_bg' },
       createdAt: created.json.data?.createdAt,
       updatedAt: expect.stringMatching(/Z$/),

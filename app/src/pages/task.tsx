@@ -103,6 +103,17 @@ export function TaskPage({ taskId, onChange }: { taskId: string; onChange: () =>
     );
   }
   const results = task.resultUrls ?? [];
+  // A cross-origin link's `download` attribute is ignored by browsers, so the file name comes from a
+  // signed URL whose Content-Disposition names it (POST /media/signed-download).
+  const download = async (index: number): Promise<void> => {
+    const key = task.resultKeys?.[index];
+    if (!key) return;
+    try {
+      window.location.href = (await api.signedDownload(key)).url;
+    } catch (caught) {
+      setError(messageOf(caught));
+    }
+  };
   const seconds = Math.round((now - started) / 1000);
   return (
     <main class="page">
@@ -139,9 +150,9 @@ export function TaskPage({ taskId, onChange }: { taskId: string; onChange: () =>
             {results.map((url, index) => (
               <figure key={url}>
                 <img src={url} alt={`结果 ${index + 1}`} loading="lazy" />
-                <a href={url} download={`${task.id}_${index + 1}.jpg`} target="_blank" rel="noreferrer">
+                <button class="link" data-testid="download" onClick={() => void download(index)}>
                   下载
-                </a>
+                </button>
               </figure>
             ))}
           </div>
