@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { isoDateTime } from '../responses';
+import { taskEventKinds } from './events';
 
 /** Success `data` of the task routes (contract §8–10), for the OpenAPI document only (see shared/responses.ts). */
 
@@ -13,24 +14,8 @@ export const taskSummaryData = z.object({ taskId: z.string(), status: taskStatus
 /** Extension: POST /task/retry/{taskId} (shared/tasks/retry.ts RetryAnswer): the new task as create answers it, and the task it re-runs. */
 export const taskRetryData = z.object({ ...taskSummaryData.shape, originalTaskId: z.string() });
 
-/** What may happen to a task (shared/tasks/events.ts taskEventKinds; test/unit/openapi-types.test.ts keeps the two equal). */
-export const taskEventKind = z.enum([
-  'created',
-  'quota_held',
-  'input_checked',
-  'moderation',
-  'vendor_submitted',
-  'vendor_queued',
-  'vendor_running',
-  'frames_copied',
-  'done',
-  'failed',
-  'cancelled',
-  'quota_confirmed',
-  'quota_released',
-  'webhook_delivered',
-  'webhook_failed',
-]);
+/** What may happen to a task: the trail's own list (shared/tasks/events.ts). */
+export const taskEventKind = z.enum(taskEventKinds);
 
 /** One line of a task's trail in GET /task/{taskId}'s `logs` (shared/tasks/events.ts taskEventView without its data). */
 export const taskLog = z.object({
