@@ -192,7 +192,7 @@ export async function deployTencent(options: DeployOptions): Promise<DeployResul
   const client = createScfClient(settings);
   const plan = await planDeployment(client, settings, desired, { prune: options.prune ?? false });
   log(renderPlan(plan));
-  if (plan.problems.length > 0) throw new Error(`the plan has ${plan.problems.length} problem(s); nothing was changed`);
+  if (plan.problems.length > 0) throw new Error(`the plan has ${plan.problems.length} problem(s); nothing was changed:\n- ${plan.problems.join('\n- ')}`);
   const existingUrls = Object.fromEntries(plan.functions.flatMap((fn) => (fn.url ? [[fn.desired.functionName, fn.url]] : [])));
   if (options.planOnly) {
     log(`\n${changeCount(plan)} change(s) planned; --plan: nothing was changed.`);
