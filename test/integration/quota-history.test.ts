@@ -1,4 +1,3 @@
-import mysql from 'mysql2';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as statistics from '../../functions/quota/statistics';
 import * as transactions from '../../functions/quota/transactions';
@@ -13,6 +12,7 @@ import { platforms, type ApiResult, type Platform } from '../helpers/events';
 import { seedPaidOrder } from '../helpers/payments';
 import { heldTask } from '../helpers/tasks';
 import { createUser } from '../helpers/users';
+import { statementsDuring } from '../helpers/statements';
 
 /**
  * GET /quota/transactions (the caller's ledger, newest first, keyset pages) and GET /quota/statistics
@@ -69,22 +69,6 @@ function balancesAddUp(newestFirst: readonly Transaction[]): boolean {
 async function ledgerIdsNewestFirst(userId: string): Promise<string[]> {
   const rows = await select<{ id: number }>('SELECT id FROM quota_ledger WHERE user_id = ? ORDER BY id DESC', [userId]);
   return rows.map((row) => String(row.id));
-}
-
-/** Statements sent to the database while `work` runs (every one goes through mysql2's core Connection.query). */
-async function statementsDuring(work: () => Promise<unknown>): Promise<number> {
-  const original = mysql.Connection.prototype.query;
-  let count = 0;
-  mysql.Connection.prototype.query = function counted(this: mysql.Connection, ...args: Parameters<typeof original>) {
-    count += 1;
-    return original.apply(this, args);
-  } as typeof original;
-  try {
-    await work();
-  } finally {
-    mysql.Connection.prototype.query = original;
-  }
-  return count;
 }
 
 describe.each(platforms)('GET /quota/transactions on $name', (platform) => {

@@ -1,10 +1,10 @@
-import mysql from 'mysql2';
 import { describe, expect, it } from 'vitest';
 import * as list from '../../functions/task/list';
 import { execute, select } from '../../shared/db/pool';
 import { mintTaskId } from '../../shared/media/keys';
 import { platforms, type ApiResult, type Platform } from '../helpers/events';
 import { createUser } from '../helpers/users';
+import { statementsDuring } from '../helpers/statements';
 
 /**
  * GET /task/list: totals from user_task_counts (migration 008, kept by triggers on tasks), keyset
@@ -62,22 +62,6 @@ async function walk(platform: Platform, token: string, query: Record<string, str
     cursor = page.data.nextCursor;
   } while (cursor !== null && pages.length < 100);
   return { pages, totals };
-}
-
-/** Statements sent to the database while `work` runs (every one goes through mysql2's core Connection.query). */
-async function statementsDuring(work: () => Promise<unknown>): Promise<number> {
-  const original = mysql.Connection.prototype.query;
-  let count = 0;
-  mysql.Connection.prototype.query = function counted(this: mysql.Connection, ...args: Parameters<typeof original>) {
-    count += 1;
-    return original.apply(this, args);
-  } as typeof original;
-  try {
-    await work();
-  } finally {
-    mysql.Connection.prototype.query = original;
-  }
-  return count;
 }
 
 describe.each(platforms)('GET /task/list on $name', (platform) => {
