@@ -149,15 +149,8 @@ export interface Purchase {
   payParams: Partial<JsapiPayParams> & { payUrl?: string; h5Url?: string };
 }
 
-export interface UploadKeys {
-  credentials: { tmpSecretId: string; tmpSecretKey: string; sessionToken: string; expiredTime: number };
-  expiredTime: number;
-  bucket: string;
-  region: string;
-  allowPrefix: string;
-  taskId: string;
-  cosDomain?: string;
-}
+/** GET /media/sts's answer, as the OpenAPI document types it. */
+export type UploadKeys = components['schemas']['MediaStsData'];
 
 export type TaskType = 'basic_clean' | 'model_pose12';
 export type TaskStatus = 'processing' | 'done' | 'failed' | 'cancelled' | string;
