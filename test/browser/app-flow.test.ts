@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { largeJpeg, launchChromium, openPhone, wechatUserAgent } from '../helpers/browser';
+import { apiAnswersChecked, largeJpeg, launchChromium, openPhone, wechatUserAgent } from '../helpers/browser';
 import { jpegImage } from '../helpers/images';
 import { api, stackLedgerProblems, startStack, type RunningStack } from '../helpers/stack';
 
@@ -19,6 +19,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   expect(await stackLedgerProblems(stack)).toEqual([]);
+  expect(await apiAnswersChecked()).toEqual([]);
 });
 
 afterAll(async () => {

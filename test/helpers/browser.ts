@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as jpeg from 'jpeg-js';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Response } from 'playwright-core';
 import type { TestContext } from 'vitest';
+import { assertConformsToOpenApi } from './conformance';
 
 /**
  * Debian's Chromium driven by playwright-core (../shared/reference/field-notes.md "Browser client"),
@@ -28,6 +29,38 @@ export const phone: BrowserContextOptions = {
 export const wechatUserAgent =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x1800322c) NetType/WIFI Language/zh_CN';
 
+/**
+ * Every answer the app got from the API (a path under /api/), checked against the OpenAPI document
+ * as the integration and e2e answers are (test/helpers/conformance.ts). Checks run as answers
+ * arrive; `apiAnswersChecked` waits for them and lists what did not conform.
+ */
+const pendingChecks: Promise<string | undefined>[] = [];
+
+function checkApiAnswer(response: Response): void {
+  const url = new URL(response.url());
+  if (!url.pathname.startsWith('/api/')) return;
+  const method = response.request().method();
+  pendingChecks.push(
+    response.text().then(
+      (text) => {
+        try {
+          assertConformsToOpenApi(method, `${url.pathname.slice('/api'.length)}${url.search}`, { status: response.status(), headers: response.headers(), text });
+          return undefined;
+        } catch (error) {
+          return (error as Error).message;
+        }
+      },
+      () => undefined, // a body the page navigated away from before it arrived: nothing to check
+    ),
+  );
+}
+
+/** The app's API answers since the last call that did not conform to the document (empty when all did). */
+export async function apiAnswersChecked(): Promise<string[]> {
+  const results = await Promise.all(pendingChecks.splice(0));
+  return results.filter((message): message is string => message !== undefined);
+}
+
 export interface PhonePage {
   context: BrowserContext;
   page: Page;
@@ -40,6 +73,7 @@ export async function openPhone(browser: Browser, test: TestContext, options: Br
   const page = await context.newPage();
   const lines: string[] = [];
   page.on('console', (message) => lines.push(`[${message.type()}] ${message.text()}`));
+  page.on('response', checkApiAnswer);
   page.on('pageerror', (error) => lines.push(`[pageerror] ${error.message}`));
   page.on('requestfailed', (request) => lines.push(`[requestfailed] ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`));
   // One hook, in this order: the evidence is taken before the context closes (vitest does not
