@@ -157,6 +157,17 @@ export function fakePaymentPorts(): FakePaymentPorts {
     throw new Error('not called in these tests');
   };
   const refundCalls: string[] = [];
+  // Both platforms' refund calls: recorded in order and answered from the fake's settable answers.
+  const refundSide = (channel: 'wx' | 'alipay') => ({
+    async refund(request: { outRefundNo: string }) {
+      refundCalls.push(`${channel} refund ${request.outRefundNo}`);
+      return answer(fake.refundAnswer);
+    },
+    async queryRefund(_outTradeNo: string, outRefundNo: string) {
+      refundCalls.push(`${channel} query ${outRefundNo}`);
+      return answer(fake.queryRefundAnswer);
+    },
+  });
   const fake: FakePaymentPorts = {
     refundAnswer: new Error('no refund answer set'),
     queryRefundAnswer: new Error('no refund query answer set'),
@@ -168,14 +179,7 @@ export function fakePaymentPorts(): FakePaymentPorts {
       createH5Order: unused,
       queryOrder: unused,
       closeOrder: unused,
-      async refund(request) {
-        refundCalls.push(`wx refund ${request.outRefundNo}`);
-        return answer(fake.refundAnswer);
-      },
-      async queryRefund(_outTradeNo, outRefundNo) {
-        refundCalls.push(`wx query ${outRefundNo}`);
-        return answer(fake.queryRefundAnswer);
-      },
+      ...refundSide('wx'),
       readNotification: () => ({ kind: 'rejected', reason: 'malformed' }),
     },
     alipay: {
@@ -184,14 +188,7 @@ export function fakePaymentPorts(): FakePaymentPorts {
       wapPayUrl: () => 'https://alipay.invalid/',
       queryOrder: unused,
       closeOrder: unused,
-      async refund(request) {
-        refundCalls.push(`alipay refund ${request.outRefundNo}`);
-        return answer(fake.refundAnswer);
-      },
-      async queryRefund(_outTradeNo, outRefundNo) {
-        refundCalls.push(`alipay query ${outRefundNo}`);
-        return answer(fake.queryRefundAnswer);
-      },
+      ...refundSide('alipay'),
       readNotification: () => ({ kind: 'rejected', reason: 'malformed' }),
     },
     wechatOAuth: { openidForCode: unused },
