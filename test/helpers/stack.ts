@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { createConnection } from 'mysql2/promise';
 import { dropDatabase } from '../../shared/db/migrate';
 import { checkLedgerInvariants, type LedgerViolation } from '../../shared/quota/ledger';
@@ -19,9 +20,26 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
+/** `count` distinct TCP ports on 127.0.0.1 that nothing listens on now (the system's picks for port 0, held together). */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  const ports = await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise<number>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+        }),
+    ),
+  );
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
 export async function startStack(extraEnv: Record<string, string> = {}): Promise<RunningStack> {
-  const apiPort = 3300 + Math.floor(Math.random() * 300);
-  const sandboxPort = apiPort + 400;
+  // Ports the system has just handed out as free: a random pick could land on a service's port
+  // (3306, MariaDB's own, was in the old 3300-3599 range) or on another stack's.
+  const [apiPort = 0, sandboxPort = 0] = await freePorts(2);
   const databaseUrl = `mysql://root@127.0.0.1:3306/aiphoto_e2e_${randomBytes(4).toString('hex')}`;
   let output = '';
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/dev.ts'], {
