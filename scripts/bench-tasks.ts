@@ -242,11 +242,11 @@ async function main(): Promise<void> {
     await measure(row('GET /task/{id} (done)', 'session columns and the task in one statement, 1 presigned URL (no SDK)'), runs, async () => () =>
       call(getFn, event('GET', `/api/task/${done.taskId}`, token), (body) => body.data?.status === 'done'),
     );
-    await measure(row('POST /task/create basic_clean', 'caller+task read; HEAD + imageInfo; START, hold, insert, COMMIT; moderation + labels; CI image_process 320×240; done (its trigger confirms); 3 trail appends (shared/tasks/events.ts), sent while the vendor calls run'), runs, async () => {
+    await measure(row('POST /task/create basic_clean', 'caller+task read; HEAD + imageInfo; START, hold, insert, COMMIT; moderation + labels; CI image_process 320×240; moderation’s trail append, sent while CI works; done (its triggers confirm and write the end’s trail: migration 018)'), runs, async () => {
       const input = await seed();
       return () => call(createFn, event('POST', '/api/task/create', token, { type: 'basic_clean', inputImageUrl: input.key }), (body) => body.data?.status === 'done');
     });
-    await measure(row('POST /task/create model_pose12', 'caller+task read; START, hold, insert, COMMIT; RunningHub create; the vendor id; 3 trail appends, sent while the vendor calls run'), runs, async () => {
+    await measure(row('POST /task/create model_pose12', 'caller+task read; START, hold, insert, COMMIT; RunningHub create; the vendor id (its trigger writes moderation + vendor_submitted; the insert’s wrote created, quota_held, input_checked: migration 018)'), runs, async () => {
       const input = await seed();
       return () =>
         call(createFn, event('POST', '/api/task/create', token, { type: 'model_pose12', inputImageUrl: input.key, params: { scene: 'street', category: 'dress' } }), (body) => body.data?.status === 'processing');

@@ -5,7 +5,6 @@ import { lockFreeUsers } from '../db/repositories/users';
 import { claim, releaseClaim } from '../db/repositories/sweep-claims';
 import { asError } from '../errors';
 import { logger } from '../logger';
-import { recordTasksEnded } from '../tasks/events';
 import { failOverdue, logTimedOut } from '../tasks/lifecycle';
 
 /**
@@ -93,7 +92,6 @@ export async function sweepOverdueTasks(batchSize: number, deadline: number, las
     return { failed: plain, toCheck: checks, taken: tasks.length, skipped };
   }, { isolation: 'READ COMMITTED' });
   for (const task of failed) logTimedOut(task);
-  await recordTasksEnded(failed, { status: 'failed', code: 3002 });
 
   let finishedByCheck = 0;
   let busy = 0;

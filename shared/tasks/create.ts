@@ -113,23 +113,23 @@ async function resume(task: TaskRow, ports: CreatePorts): Promise<TaskSummary> {
 
 /**
  * Screens the input, then starts RunningHub or runs basic_clean; any failure fails the task (release).
- * The trail's appends run beside the vendor calls (shared/tasks/events.ts) and are waited for
- * before the task ends, so the end's events come after them.
+ * The trail's fixed steps come with the statements that make them true (migration 018: the insert,
+ * the run id, the end); what else it says is appended beside the vendor calls (shared/tasks/events.ts)
+ * and waited for before the task ends, so the end's events come after it.
  */
 async function run(task: TaskRow, ports: CreatePorts): Promise<TaskSummary> {
   const isPose = task.type === 'model_pose12';
   const trail = taskTrail(task);
-  // The input was inspected (exists, size, format) before the hold; a resumed task repeats nothing here.
-  trail.add({ kind: 'created' }, { kind: 'quota_held' }, { kind: 'input_checked' });
+  let screened = false;
   try {
     await screenInput(task.input_key, ports);
-    trail.add({ kind: 'moderation', data: { result: 'pass' } });
+    screened = true;
     if (isPose) {
+      // Recording the run id writes `moderation` (passed) and `vendor_submitted` (trigger tasks_trail_update).
       await markStarted(task, await startRunningHub(ports, { id: task.id, inputKey: task.input_key, params: task.params, webhookToken: task.webhook_token }), ports);
-      trail.add({ kind: 'vendor_submitted' });
-      await trail.flush();
       return taskSummary(task);
     }
+    trail.add({ kind: 'moderation', data: { result: 'pass' } });
     const resultKey = await runBasicClean(task, ports);
     await trail.flush();
     if (await completeTask(task, [resultKey], 'create')) {
@@ -140,9 +140,10 @@ async function run(task: TaskRow, ports: CreatePorts): Promise<TaskSummary> {
     const failure = error instanceof TaskFailure ? error : new TaskFailure(isPose ? 3003 : 3001, asError(error).message);
     if (error instanceof TaskFailure) logger.warn('task rejected', { taskId: task.id, errorCode: failure.code, detail: failure.detail });
     else logger.error('task creation failed unexpectedly', { taskId: task.id, error: asError(error) });
-    // Moderation decides before the garment check (screenInput): 2003 means it passed.
+    // Moderation decides before the garment check (screenInput): 2003 means it passed. A pose task
+    // screened but never started has no `moderation` from its run id; a repeat changes nothing.
     if (failure.code === 4001) trail.add({ kind: 'moderation', data: { result: 'reject' } });
-    if (failure.code === 2003) trail.add({ kind: 'moderation', data: { result: 'pass' } });
+    else if (failure.code === 2003 || (screened && isPose)) trail.add({ kind: 'moderation', data: { result: 'pass' } });
     await trail.flush();
     // If this write fails too, the task stays processing and its deadline releases the quota.
     if (await failTask(task, failure, 'create')) {

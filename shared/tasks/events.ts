@@ -8,8 +8,14 @@ import { asTaskErrorCode, taskFailures } from './failures';
  * The event trail of a task (migration 016): what happened to it, oldest first, for its owner
  * (GET /task/events/{taskId}; `progress` and `logs` in GET /task/{taskId}).
  *
- * - Appending never fails or delays a task's state change: events are appended after the change
- *   commits, as one INSERT that reads nothing; a failed append is logged, never thrown.
+ * - The fixed steps are written by the very statement that makes them true (triggers of migration
+ *   018): the task's INSERT writes created, quota_held and input_checked; the RunningHub run id's
+ *   UPDATE writes moderation (passed) and vendor_submitted; the end's UPDATE writes done | failed
+ *   (code) | cancelled and quota_confirmed | quota_released. So an end can never lose its events,
+ *   and create spends no statement on them (docs/decisions/0016-trail-follows-tasks.md).
+ * - What the application appends itself (moderation of a basic_clean or refused input, vendor
+ *   queued / running, frames copied, client webhook) never fails or delays a task's state change:
+ *   one INSERT that reads nothing, after the change commits; a failed append is logged, never thrown.
  * - A fact seen again (a second poll seeing the same vendor status, a repeated create, a second
  *   copy of frame n, a second finisher) carries the same once-key and adds nothing.
  * - `data` is small and user-safe: counts, codes and statuses; never vendor ids, keys or URLs.
@@ -71,10 +77,7 @@ const rowsOf = (task: TaskRef, events: readonly TaskEvent[]): NewTaskEvent[] =>
 
 /** Appends events of one task (one INSERT); never throws. */
 export async function appendTaskEvents(task: TaskRef, events: readonly TaskEvent[]): Promise<void> {
-  await appendRows(rowsOf(task, events));
-}
-
-async function appendRows(rows: NewTaskEvent[]): Promise<void> {
+  const rows = rowsOf(task, events);
   if (rows.length === 0) return;
   try {
     await insertTaskEvents(rows);
@@ -100,29 +103,6 @@ export function taskTrail(task: TaskRef): TaskTrail {
     },
     flush: () => tail,
   };
-}
-
-export type TaskEnd = { readonly status: 'done' } | { readonly status: 'failed'; readonly code: number } | { readonly status: 'cancelled' };
-
-const endEvents = (end: TaskEnd): TaskEvent[] =>
-  end.status === 'done'
-    ? [{ kind: 'done' }, { kind: 'quota_confirmed' }]
-    : end.status === 'failed'
-      ? [{ kind: 'failed', data: { code: end.code } }, { kind: 'quota_released' }]
-      : [{ kind: 'cancelled' }, { kind: 'quota_released' }];
-
-/**
- * The trail of a task's end: done (its hold confirmed), failed with its code, or cancelled (their
- * hold released) — the settlement the trigger tasks_settle_hold wrote in the same statement
- * (migration 009). Called by the lifecycle after the change committed; never throws.
- */
-export async function recordTaskEnded(task: TaskRef, end: TaskEnd): Promise<void> {
-  await appendTaskEvents(task, endEvents(end));
-}
-
-/** recordTaskEnded for a batch the sweeper ended together: one INSERT. */
-export async function recordTasksEnded(tasks: readonly TaskRef[], end: TaskEnd): Promise<void> {
-  await appendRows(tasks.flatMap((task) => rowsOf(task, endEvents(end))));
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import { asError } from '../errors';
 import { logger } from '../logger';
 import { hold } from '../quota/ledger';
 import type { RunningHubOutcome } from '../vendors/runninghub';
-import { appendTaskEvents, recordTaskEnded, taskTrail } from './events';
+import { appendTaskEvents, taskTrail } from './events';
 import { TaskFailure, type TaskErrorCode } from './failures';
 import { logTaskMetrics, taskDurationMs } from './metrics';
 import type { TaskPorts } from './ports';
@@ -38,7 +38,9 @@ import { copyFrames, POSE_FRAMES } from './runninghub';
  * Honest answers after an ambiguous commit: a write whose acknowledgement was lost (the
  * connection broke after the statement was sent) is read back before anyone is told anything.
  *
- * The event trail (./events.ts) is appended after each change commits and never fails it.
+ * The event trail (./events.ts): the start's and the end's steps are written by the change's own
+ * statement (triggers of migration 018); what else is appended comes after a change commits and
+ * never fails it.
  *
  * Bounded settlement: the creator's start lease, a finisher's lease and a sweeper's claim all end
  * within a sweeper period of the deadline, so an overdue task is settled by the second sweeper run
@@ -153,7 +155,6 @@ export interface Completion {
 export async function completeTask(task: TaskRow, resultKeys: readonly string[], by: Finisher, extra: Completion = {}): Promise<boolean> {
   const completed = await settle(task, 'done', () => markDone(task.id, task.user_id, resultKeys, extra.vendorCost ?? null, extra.vendorRunSeconds ?? null));
   if (!completed) return false;
-  await recordTaskEnded(task, { status: 'done' });
   logger.info('task done', { taskId: task.id, results: resultKeys.length });
   logTaskMetrics({
     ...metricsOf(task),
@@ -174,7 +175,6 @@ export async function failTask(task: TaskRow, failure: TaskFailure, by: Finisher
   const columns = { code: failure.code, reason: failure.reason, detail: failure.detail };
   const failed = await settle(task, 'failed', () => markFailed(task.id, task.user_id, columns, options));
   if (!failed) return false;
-  await recordTaskEnded(task, { status: 'failed', code: failure.code });
   logger.info('task failed', { taskId: task.id, errorCode: failure.code, detail: failure.detail });
   logTaskMetrics({ ...metricsOf(task), outcome: 'failed', errorCode: failure.code, finishedBy: by });
   return true;
@@ -194,7 +194,6 @@ export async function cancelTask(task: TaskRow, ports: TaskPorts): Promise<boole
   const columns = { code: failure.code, reason: failure.reason, detail: failure.detail };
   const cancelled = await settle(task, 'cancelled', () => markCancelled(task.id, task.user_id, columns));
   if (!cancelled) return false;
-  await recordTaskEnded(task, { status: 'cancelled' });
   logger.info('task cancelled', { taskId: task.id });
   logTaskMetrics({ ...metricsOf(task), outcome: 'cancelled', errorCode: failure.code, finishedBy: 'cancel' });
   // The row read before the cancel may predate the vendor id; the one the cancel settled is current.

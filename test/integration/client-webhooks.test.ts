@@ -210,7 +210,7 @@ describe.each(platforms)('completion webhooks on $name', (platform) => {
     // Assert
     expect(receiver.deliveries).toHaveLength(1);
     expect(verified(secretText, receiver.deliveries[0] as Delivery)).toMatchObject({ id: task.id, status: 'failed', errorCode: 3002 });
-    expect((await eventKinds(platform, token, task.id)).map((event) => event.kind)).toEqual(['failed', 'quota_released', 'webhook_delivered']);
+    expect((await eventKinds(platform, token, task.id)).map((event) => event.kind)).toEqual(['created', 'quota_held', 'input_checked', 'failed', 'quota_released', 'webhook_delivered']);
   });
 
   it('retries a receiver that fails 3 times with the same webhook-id until it answers 2xx', async () => {

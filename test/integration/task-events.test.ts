@@ -2,11 +2,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as create from '../../functions/task/create';
 import * as events from '../../functions/task/events';
 import * as get from '../../functions/task/get';
+import { config } from '../../shared/config';
+import { execute } from '../../shared/db/pool';
+import { findTaskAndEvents } from '../../shared/db/repositories/tasks';
+import { runSweep, sweepSteps } from '../../shared/ops/sweeper';
+import type { LastCheck } from '../../shared/ops/tasks';
 import { checkLedgerInvariants } from '../../shared/quota/ledger';
+import { failTask } from '../../shared/tasks/lifecycle';
+import { TaskFailure } from '../../shared/tasks/failures';
 import { platforms, type Platform } from '../helpers/events';
 import { jpegImage } from '../helpers/images';
 import { setFaults } from '../helpers/sandbox';
-import { finishRunningHubTask, makePollDue, taskRow, uploadInput } from '../helpers/tasks';
+import { finishRunningHubTask, heldTask, ledgerKinds, makePollDue, taskRow, uploadInput } from '../helpers/tasks';
+import { statementsDuring } from '../helpers/statements';
 import { createUser } from '../helpers/users';
 
 /** The event trail (issue 10 item 4; shared/tasks/events.ts): GET /task/events/{taskId}, and `progress` + `logs` in GET /task/{taskId}. */
@@ -144,3 +152,58 @@ describe.each(platforms)('task event trail on $name', (platform) => {
 });
 
 type EntryWithoutData = Omit<EventEntry, 'data'>;
+
+describe.each(platforms)('the trail within create’s statement budget on $name (issue 9 item 4)', (platform) => {
+  it('creates a basic_clean in at most 8 statements and a model_pose12 in at most 6, their trails complete', async () => {
+    // Arrange
+    await setFaults({ runninghub: 'hang' });
+    const { token } = await createUser({ quota: 2 });
+    const clean = await uploadInput(platform, token, jpegImage());
+    const pose = await uploadInput(platform, token, jpegImage());
+
+    // Act
+    const cleanStatements = await statementsDuring(() => platform.call(create, { method: 'POST', path: '/task/create', token, body: cleanBody(clean.key) }));
+    const poseStatements = await statementsDuring(() => platform.call(create, { method: 'POST', path: '/task/create', token, body: poseBody(pose.key) }));
+
+    // Assert
+    expect(cleanStatements).toBeLessThanOrEqual(8);
+    expect(poseStatements).toBeLessThanOrEqual(6);
+    const kinds = async (taskId: string) => (await trailOf(platform, token, taskId)).map((event) => event.kind);
+    expect(await kinds(clean.taskId)).toEqual(['created', 'quota_held', 'input_checked', 'moderation', 'done', 'quota_confirmed']);
+    expect(await kinds(pose.taskId)).toEqual(['created', 'quota_held', 'input_checked', 'moderation', 'vendor_submitted']);
+  });
+});
+
+const storedTrail = async (taskId: string) => ((await findTaskAndEvents(taskId))?.events ?? []).map((event) => (event.data ? [event.kind, event.data] : [event.kind]));
+
+describe('trail steps written by the statement that changes the task (migration 018)', () => {
+  it('ends the trail of a task the sweeper times out with failed (3002) and quota_released', async () => {
+    // Arrange
+    const { user } = await createUser({ quota: 1 });
+    const task = await heldTask(user.id);
+    await execute('UPDATE tasks SET deadline_at = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE id = ?', [task.id]);
+    const noVendorCalls: LastCheck = { needsCheck: () => false, check: () => Promise.reject(new Error('no vendor check expected')), failTimedOut: () => Promise.reject(new Error('no vendor check expected')) };
+    const tasksStep = sweepSteps(config(), { lastCheck: noVendorCalls }).filter((step) => step.name === 'tasks');
+
+    // Act
+    await runSweep(tasksStep, Date.now() + 30_000);
+
+    // Assert
+    expect(await storedTrail(task.id)).toEqual([['created'], ['quota_held'], ['input_checked'], ['failed', { code: 3002 }], ['quota_released']]);
+  });
+
+  it('does not call a lapsed member’s release of 0 “returned”', async () => {
+    // Arrange
+    const { user } = await createUser({ quota: 1 });
+    const task = await heldTask(user.id);
+    await execute('UPDATE users SET member_expires_at = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE id = ?', [user.id]);
+
+    // Act
+    const failed = await failTask(task, new TaskFailure(3001, 'test'), 'poll');
+
+    // Assert
+    expect(failed).toBe(true);
+    expect(await ledgerKinds(task.id)).toEqual(['hold', 'release']);
+    expect(await storedTrail(task.id)).toEqual([['created'], ['quota_held'], ['input_checked'], ['failed', { code: 3001 }]]);
+  });
+});
