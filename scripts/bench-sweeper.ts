@@ -95,7 +95,7 @@ function renderSection(rows: readonly Row[]): string {
       return `| ${row.label} | ${settings.SWEEP_BATCH_SIZE} | ${settings.SWEEP_CONCURRENCY} | ${median(row.seconds).toFixed(2)} | ${Math.round(perSecond).toLocaleString('en-US')} | ${Math.round(Math.min(...row.perSecond)).toLocaleString('en-US')} | ${perSecond >= targetPerSecond ? '✓' : '✗'} |`;
     }),
     '',
-    'Each task: the conditional `processing → failed` (3002) and its ledger release, in batches taken with `FOR UPDATE SKIP LOCKED` ' +
+    'Each task: the conditional `processing → failed` (3002), its ledger release and its trail’s two end rows (triggers, migration 018; before it, at 2,853/s median, the end rows went in one multi-row INSERT after the commit), in batches taken with `FOR UPDATE SKIP LOCKED` ' +
       '(one short READ COMMITTED transaction per batch; shared/ops/tasks.ts). Every round is checked: each task failed once and released ' +
       'once, and the ledger invariants hold (cached balance = ledger sum, one hold and at most one resolution per task). No vendor ' +
       'calls: these tasks never reached RunningHub, which is the bulk of a stuck-task backlog; a task with a RunningHub run costs one ' +
