@@ -1,13 +1,10 @@
-import { assertSessionCurrent, type Session } from '../auth/session';
-import { findTaskAndEvents, findUserTaskAndEvents } from '../db/repositories/tasks';
-import { NotFoundError } from '../errors';
+import type { Session } from '../auth/session';
+import { findTaskAndEvents } from '../db/repositories/tasks';
 import { deliverTaskWebhook } from './client-webhooks';
-import { taskTrailView } from './events';
 import { cancelTask } from './lifecycle';
 import type { TaskPorts } from './ports';
-import type { TaskDetails } from './read';
-import { isTaskId } from './schemas';
-import { resultUrls, taskView } from './view';
+import { findOwnTask } from './read';
+import { taskDetails, type TaskDetails } from './view';
 
 /**
  * POST /task/cancel/{taskId}: the caller's task only (another user's id, a malformed id and a
@@ -19,16 +16,13 @@ import { resultUrls, taskView } from './view';
  * shows it, `progress` and `logs` included.
  */
 export async function cancelOwnTask(session: Session, taskId: string, ports: TaskPorts): Promise<TaskDetails> {
-  const found = await findUserTaskAndEvents(session.userId, isTaskId(taskId) ? taskId : '');
-  assertSessionCurrent(found?.user, session);
-  const task = found?.task;
-  if (!task) throw new NotFoundError();
-  let current = { task, events: found.events };
+  let current = await findOwnTask(session, taskId);
+  const { task } = current;
   if (task.status === 'processing') {
     // The statement that cancelled it queued its completion webhook (trigger tasks_queue_webhook,
     // migration 017); the first attempt is made here, as the other finishers do.
     if (await cancelTask(task, ports)) await deliverTaskWebhook(task, ports);
     current = (await findTaskAndEvents(task.id)) ?? current;
   }
-  return { ...taskView(current.task, resultUrls(ports)), ...taskTrailView(current.task.status, current.events) };
+  return taskDetails(current, ports);
 }

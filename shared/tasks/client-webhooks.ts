@@ -5,9 +5,9 @@ import { findTaskAndEvents, type TaskRow } from '../db/repositories/tasks';
 import { asError } from '../errors';
 import { logger } from '../logger';
 import type { WebhookSender } from '../vendors/webhook-sender';
-import { appendTaskEvents, taskTrailView } from './events';
+import { appendTaskEvents } from './events';
 import type { TaskPorts } from './ports';
-import { resultUrls, taskView } from './view';
+import { taskDetails } from './view';
 
 /**
  * Signed completion webhooks (README "Completion webhooks"; docs/decisions/0012-client-webhooks.md).
@@ -73,7 +73,7 @@ async function payloadOf(delivery: DeliveryRow, ports: WebhookPorts): Promise<st
   if (delivery.payload !== null) return delivery.payload;
   const found = await findTaskAndEvents(delivery.task_id);
   if (!found) return undefined;
-  return JSON.stringify({ ...taskView(found.task, resultUrls(ports)), ...taskTrailView(found.task.status, found.events) });
+  return JSON.stringify(taskDetails(found, ports));
 }
 
 /** One attempt of a claimed delivery: sign, send, record the outcome and, at the end, the trail's event. Never throws. */

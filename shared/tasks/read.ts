@@ -1,16 +1,13 @@
 import { assertSessionCurrent, type Session } from '../auth/session';
-import { findUserTaskEvents } from '../db/repositories/task-events';
-import { findTaskAndEvents, findUserTaskAndEvents } from '../db/repositories/tasks';
+import { findUserTaskEvents, type TaskEventRow } from '../db/repositories/task-events';
+import { findTaskAndEvents, findUserTaskAndEvents, type TaskRow } from '../db/repositories/tasks';
 import { NotFoundError } from '../errors';
 import { deliverTaskWebhook } from './client-webhooks';
-import { taskEventView, taskTrailView, type TaskEventView } from './events';
+import { taskEventView, type TaskEventView } from './events';
 import { advanceTask } from './lifecycle';
 import type { TaskPorts } from './ports';
 import { isTaskId } from './schemas';
-import { resultUrls, taskView, type TaskView } from './view';
-
-/** GET /task/{taskId}: the contract's fields plus `progress` (0–100) and `logs` (the event trail, shared/tasks/events.ts). */
-export type TaskDetails = TaskView & ReturnType<typeof taskTrailView>;
+import { taskDetails, type TaskDetails } from './view';
 
 /**
  * GET /task/{taskId}: the caller's task only — another user's id, a malformed id and a missing
@@ -20,11 +17,8 @@ export type TaskDetails = TaskView & ReturnType<typeof taskTrailView>;
  * ended is read back (one statement) and its completion webhook gets its first attempt.
  */
 export async function readTask(session: Session, taskId: string, ports: TaskPorts): Promise<TaskDetails> {
-  const found = await findUserTaskAndEvents(session.userId, isTaskId(taskId) ? taskId : '');
-  assertSessionCurrent(found?.user, session);
-  const task = found?.task;
-  if (!task) throw new NotFoundError();
-  let current = { task, events: found.events };
+  let current = await findOwnTask(session, taskId);
+  const { task } = current;
   if (task.status === 'processing') {
     const advance = await advanceTask(task, 'poll', ports);
     // The check ended the task or told the trail what the vendor is doing: read both again. A
@@ -32,7 +26,18 @@ export async function readTask(session: Session, taskId: string, ports: TaskPort
     if (advance === 'settled' || advance === 'waiting') current = (await findTaskAndEvents(task.id)) ?? current;
     if (advance === 'settled') await deliverTaskWebhook(current.task, ports);
   }
-  return { ...taskView(current.task, resultUrls(ports)), ...taskTrailView(current.task.status, current.events) };
+  return taskDetails(current, ports);
+}
+
+/**
+ * The caller's task and its trail in one statement (the session checked in the same read); another
+ * user's id, a malformed id and a missing one all answer the same 404.
+ */
+export async function findOwnTask(session: Session, taskId: string): Promise<{ task: TaskRow; events: TaskEventRow[] }> {
+  const found = await findUserTaskAndEvents(session.userId, isTaskId(taskId) ? taskId : '');
+  assertSessionCurrent(found?.user, session);
+  if (!found?.task) throw new NotFoundError();
+  return { task: found.task, events: found.events };
 }
 
 /** GET /task/events/{taskId}: the caller's task's trail, oldest first; others' and unknown ids answer 404. One statement. */

@@ -1,5 +1,7 @@
+import type { TaskEventRow } from '../db/repositories/task-events';
 import type { TaskRow, TaskStatus, TaskType } from '../db/repositories/tasks';
 import { resultUrlWith } from '../media/result-urls';
+import { taskTrailView } from './events';
 import type { TaskPorts } from './ports';
 
 /** The task as the contract shows it (GET /task/{taskId}); failed and cancelled (3004, extension) tasks add errorCode and errorReason. */
@@ -61,3 +63,12 @@ export function taskListItem(task: TaskRow, urls: ResultUrls): { id: string; typ
   const first = task.status === 'done' ? task.result_keys?.[0] : undefined;
   return { id: task.id, type: task.type, status: task.status, thumbnail: first ? urls(first) : null, createdAt: task.created_at.toISOString() };
 }
+
+/** GET /task/{taskId}: the contract's fields plus `progress` (0–100) and `logs` (the event trail, shared/tasks/events.ts). */
+export type TaskDetails = TaskView & ReturnType<typeof taskTrailView>;
+
+/** What GET /task/{taskId}, the cancel and a completion webhook answer for a task and its trail. */
+export const taskDetails = (current: { task: TaskRow; events: TaskEventRow[] }, ports: Pick<TaskPorts, 'settings' | 'store'>): TaskDetails => ({
+  ...taskView(current.task, resultUrls(ports)),
+  ...taskTrailView(current.task.status, current.events),
+});
